@@ -1,0 +1,20 @@
+/**
+ * Logic tests: plain Node, no Taro runtime. `@tarojs/taro` is replaced by a tiny fake whose
+ * `request`/`login` each test drives; `@qingting/shared` is read from source so tests do not
+ * depend on shared having been built.
+ * @type {import('jest').Config}
+ */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.spec.ts'],
+  transform: {
+    '^.+\\.tsx?$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json' }],
+  },
+  moduleNameMapper: {
+    '^@tarojs/taro$': '<rootDir>/test/fakes/taro.ts',
+    '^@qingting/shared$': '<rootDir>/../shared/src/index.ts',
+    '^@/(.*)$': '<rootDir>/src/$1',
+  },
+  clearMocks: true,
+}

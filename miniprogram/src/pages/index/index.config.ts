@@ -1,0 +1,4 @@
+export default definePageConfig({
+  navigationBarTitleText: '倾听',
+  onReachBottomDistance: 120,
+})

@@ -1,0 +1,52 @@
+import Taro from '@tarojs/taro'
+import { ApiError, isSuccessStatus, networkError, toApiError } from './api-error'
+import { joinUrl, type QueryValue } from './url'
+
+export { ApiError } from './api-error'
+
+/** Baked in at build time from TARO_APP_API_BASE (see config/index.ts). */
+export const API_BASE: string = process.env.TARO_APP_API_BASE || 'http://localhost:3000'
+
+/** What Taro.request can hand back as a body. */
+type RawBody = string | Record<string, unknown> | ArrayBuffer
+
+export interface ApiRequestOptions {
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+  query?: Record<string, QueryValue>
+  data?: unknown
+  headers?: Record<string, string>
+  /** Milliseconds; Taro's default is 60 s, which is too long to leave a user waiting. */
+  timeout?: number
+}
+
+/**
+ * The one way the app talks to the server. Resolves with the parsed JSON body of a 2xx response;
+ * rejects with ApiError carrying the server's `{ code, message }` otherwise.
+ */
+export async function apiRequest<T>(path: string, options: ApiRequestOptions = {}): Promise<T> {
+  const { method = 'GET', query, data, headers, timeout = 15000 } = options
+  let res: Taro.request.SuccessCallbackResult<RawBody>
+  try {
+    res = await Taro.request<RawBody>({
+      url: joinUrl(API_BASE, path, query),
+      method,
+      data: data as Taro.request.Option['data'],
+      // No content-type on body-less requests: keeps h5 GETs "simple" (no CORS preflight).
+      header: data === undefined ? { ...headers } : { 'content-type': 'application/json', ...headers },
+      dataType: 'json',
+      timeout,
+    })
+  } catch (err) {
+    if (err instanceof ApiError) throw err
+    const errMsg = typeof err === 'object' && err !== null && 'errMsg' in err ? String((err as { errMsg: unknown }).errMsg) : undefined
+    throw networkError(errMsg ?? (err instanceof Error ? err.message : undefined))
+  }
+  if (!isSuccessStatus(res.statusCode)) {
+    throw toApiError(res.statusCode, res.data)
+  }
+  return res.data as T
+}
+
+export function apiGet<T>(path: string, query?: Record<string, QueryValue>): Promise<T> {
+  return apiRequest<T>(path, { method: 'GET', query })
+}

@@ -1,0 +1,28 @@
+/**
+ * A minimal stand-in for `@tarojs/taro` in logic tests (mapped in jest.config.js). Only what the
+ * modules under test call; each test sets the behaviour with `fakeTaro.request.mockImplementation`.
+ */
+export interface FakeRequestOption {
+  url: string
+  method?: string
+  data?: unknown
+  header?: Record<string, string>
+  dataType?: string
+  timeout?: number
+}
+
+export interface FakeResponse {
+  statusCode: number
+  data: unknown
+  header?: Record<string, string>
+  errMsg?: string
+}
+
+const fakeTaro = {
+  request: jest.fn<Promise<FakeResponse>, [FakeRequestOption]>(),
+  login: jest.fn<Promise<{ code: string; errMsg: string }>, []>(),
+}
+
+export default fakeTaro
+export const request = fakeTaro.request
+export const login = fakeTaro.login

@@ -1,0 +1,6 @@
+export * from '../generated/client/client';
+export { openDatabase, type Database } from './client';
+export { databaseTargetFromEnv, workspaceRoot, type DatabaseTarget } from './database-target';
+export { applyMigrations } from './migrations';
+export { pgPoolConfig } from './pg-adapter';
+export { seedDemoData, type SeedSummary } from './seed';

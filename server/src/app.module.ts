@@ -1,0 +1,18 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { HealthModule } from './health/health.module';
+import { AppConfig } from './infra/config/app-config';
+import { ConfigModule } from './infra/config/config.module';
+import { DatabaseModule } from './infra/database/database.module';
+import { LoggingModule } from './infra/logging/logging.module';
+import { RedisModule } from './infra/redis/redis.module';
+import { ListenersModule } from './listeners/listeners.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [ConfigModule.forRoot(config), LoggingModule, DatabaseModule, RedisModule, HealthModule, ListenersModule],
+    };
+  }
+}

@@ -1,0 +1,26 @@
+/**
+ * Every error code the API returns, with its HTTP status and the default message shown to the
+ * person. Codes are namespaced `<area>/<problem>` and never change once published; clients
+ * branch on the code, never on the message. This table is the only place codes meet HTTP.
+ */
+export const ERROR_CODES = {
+  /** A body, query or path parameter failed validation; `details` names each field. */
+  'request/invalid': { status: 400, message: '请求参数有误' },
+  /** The body is not parseable (broken JSON, wrong content length). */
+  'request/malformed': { status: 400, message: '请求格式有误，无法解析' },
+  'request/too_large': { status: 413, message: '请求内容过大' },
+  'request/unsupported_media_type': { status: 415, message: '不支持的请求内容类型' },
+  /** No route matches the method and path. */
+  'route/not_found': { status: 404, message: '请求的接口不存在' },
+  'route/method_not_allowed': { status: 405, message: '接口不支持该请求方法' },
+  /** A unique constraint was hit: the thing already exists. */
+  'db/conflict': { status: 409, message: '数据已存在或已被修改，请刷新后重试' },
+  /** A row the request relies on does not exist (any more). */
+  'db/not_found': { status: 404, message: '要操作的数据不存在' },
+  'health/not_ready': { status: 503, message: '服务暂未就绪' },
+  'listener/not_found': { status: 404, message: '找不到这位倾听者' },
+  /** Anything unexpected; logged with its stack, never shown in detail. */
+  'internal/error': { status: 500, message: '服务器开小差了，请稍后再试' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;

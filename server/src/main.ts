@@ -1,0 +1,42 @@
+import { ConfigError, loadConfig } from './infra/config/app-config';
+import { startApp } from './bootstrap';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\nSee the README's "Configuration" section.\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw err;
+  }
+  const app = await startApp(config);
+  const grace = config.SHUTDOWN_GRACE_MS;
+  let stopping = false;
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      // Stop accepting, let in-flight requests finish, close the stores; give up after the grace period.
+      setTimeout(() => {
+        process.stderr.write(`shutdown took longer than ${grace} ms, exiting\n`);
+        process.exit(1);
+      }, grace).unref();
+      app.close().then(
+        () => process.exit(0),
+        (err) => {
+          process.stderr.write(`shutdown failed: ${err}\n`);
+          process.exit(1);
+        },
+      );
+    });
+  }
+  process.stdout.write(`qingting api listening on ${await app.getUrl()}\n`);
+}
+
+main().catch((err) => {
+  process.stderr.write(`failed to start: ${err?.stack ?? err}\n`);
+  process.exit(1);
+});

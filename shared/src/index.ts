@@ -1,0 +1,5 @@
+export * from './topics';
+export * from './listeners';
+export * from './errors';
+export * from './money';
+export * from './alias';
