@@ -5,6 +5,7 @@
  * @type {import('jest').Config}
  */
 module.exports = {
+  displayName: 'miniprogram',
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.spec.ts'],

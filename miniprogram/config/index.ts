@@ -7,8 +7,10 @@ import prodConfig from './prod'
  * API base URL baked into the bundle as `process.env.TARO_APP_API_BASE`.
  * Taro itself only picks up TARO_APP_* keys that appear in a `.env*` file; setting it here as
  * well makes a plain shell variable work: `TARO_APP_API_BASE=http://127.0.0.1:4000 taro build --type h5`.
+ * Unset, the H5 build calls its own origin (the API serves it in the embedded run) and the
+ * weapp build calls a local API.
  */
-const API_BASE = process.env.TARO_APP_API_BASE || 'http://localhost:3000'
+const API_BASE = process.env.TARO_APP_API_BASE ?? (process.env.TARO_ENV === 'h5' ? '' : 'http://localhost:3000')
 
 export default defineConfig<'webpack5'>(async (merge, { mode }) => {
   const baseConfig: UserConfigExport<'webpack5'> = {

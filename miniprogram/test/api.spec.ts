@@ -37,10 +37,6 @@ describe('toApiError', () => {
 })
 
 describe('apiRequest (Taro.request wrapper)', () => {
-  it('defaults the base URL to localhost:3000 when TARO_APP_API_BASE is not baked in', () => {
-    expect(API_BASE).toBe(process.env.TARO_APP_API_BASE || 'http://localhost:3000')
-  })
-
   it('resolves with the body of a 2xx response and builds the URL from base, path and query', async () => {
     fakeTaro.request.mockResolvedValueOnce({ statusCode: 200, data: { items: [], nextCursor: null } })
     await expect(apiGet('/api/listeners', { limit: 20, topic: null })).resolves.toEqual({ items: [], nextCursor: null })

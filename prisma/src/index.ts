@@ -4,3 +4,4 @@ export { databaseTargetFromEnv, workspaceRoot, type DatabaseTarget } from './dat
 export { applyMigrations } from './migrations';
 export { pgPoolConfig } from './pg-adapter';
 export { seedDemoData, type SeedSummary } from './seed';
+export { createTestDatabase, dropTestDatabase, testServerUrl } from './testing';

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { workspaceRoot } from './database-target';
 
 /** The two operations the migration runner needs; both PGlite and a pg client provide them. */
 export interface SqlRunner {
@@ -9,7 +10,7 @@ export interface SqlRunner {
   query<T>(sql: string, params?: unknown[]): Promise<T[]>;
 }
 
-export const MIGRATIONS_DIR = path.resolve(__dirname, '..', '..', 'migrations');
+export const MIGRATIONS_DIR = path.join(workspaceRoot(), 'prisma', 'migrations');
 
 /** Prisma's own advisory lock id, so this runner and `prisma migrate` never run at once. */
 const MIGRATE_LOCK_ID = 72707369;

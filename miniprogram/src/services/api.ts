@@ -4,8 +4,8 @@ import { joinUrl, type QueryValue } from './url'
 
 export { ApiError } from './api-error'
 
-/** Baked in at build time from TARO_APP_API_BASE (see config/index.ts). */
-export const API_BASE: string = process.env.TARO_APP_API_BASE || 'http://localhost:3000'
+/** Baked in at build time from TARO_APP_API_BASE (see config/index.ts); '' means this page's own origin. */
+export const API_BASE: string = process.env.TARO_APP_API_BASE ?? 'http://localhost:3000'
 
 /** What Taro.request can hand back as a body. */
 type RawBody = string | Record<string, unknown> | ArrayBuffer

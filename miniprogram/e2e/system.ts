@@ -1,0 +1,84 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { createTestDatabase, dropTestDatabase } from '@qingting/prisma';
+import { chromium, type Browser } from 'playwright-core';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+export const H5_DIST = path.join(ROOT, 'miniprogram', 'dist', 'h5');
+const SERVER_MAIN = path.join(ROOT, 'server', 'dist', 'main.js');
+export const ARTIFACTS = path.join(ROOT, 'artifacts', 'screenshots');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+export interface RunningSystem {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The built API as a real process (the same `main.js` production runs) on a fresh database,
+ * with the demo data, serving the built H5 app at `/`.
+ */
+export async function startSystem(): Promise<RunningSystem> {
+  for (const [what, file] of [['the API (pnpm build:server)', SERVER_MAIN], ['the H5 app (pnpm build:h5)', path.join(H5_DIST, 'index.html')]]) {
+    if (!fs.existsSync(file)) throw new Error(`Build ${what} first: ${file} is missing`);
+  }
+  const databaseUrl = await createTestDatabase('qingting_browser');
+  const port = await freePort();
+  const output: string[] = [];
+  const proc: ChildProcess = spawn(process.execPath, [SERVER_MAIN], {
+    env: {
+      ...process.env,
+      NODE_OPTIONS: '',
+      NODE_ENV: 'test',
+      PORT: String(port),
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: process.env.REDIS_URL || 'redis://127.0.0.1:6379',
+      H5_DIST_DIR: H5_DIST,
+      SEED_DEMO_DATA: 'true',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  proc.stdout?.on('data', (d) => output.push(String(d)));
+  proc.stderr?.on('data', (d) => output.push(String(d)));
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (proc.exitCode === null) {
+      proc.kill('SIGTERM');
+      await new Promise((r) => proc.once('exit', r));
+    }
+    await dropTestDatabase(databaseUrl);
+  };
+  const deadline = Date.now() + 30000;
+  for (;;) {
+    const ready = await fetch(`${url}/health/ready`).then((r) => r.ok, () => false);
+    if (ready) return { url, stop };
+    if (proc.exitCode !== null || Date.now() > deadline) {
+      await stop();
+      throw new Error(`the API did not become ready:\n${output.join('')}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Debian's Chromium, headless, with nothing that reaches for the network on its own. */
+export function launchChromium(): Promise<Browser> {
+  const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+  if (!fs.existsSync(executablePath)) throw new Error(`Chromium not found at ${executablePath}: apt-get install chromium (or set CHROMIUM_PATH)`);
+  return chromium.launch({
+    executablePath,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+}

@@ -1,0 +1,53 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { PrismaClient } from '@qingting/prisma';
+import { createApp } from '../src/bootstrap';
+import { AppConfig, loadConfig } from '../src/infra/config/app-config';
+import { PrismaService } from '../src/infra/database/prisma.service';
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  config: AppConfig;
+  /** Base URL of the listening server, e.g. http://127.0.0.1:41234 */
+  url: string;
+  prisma: PrismaClient;
+  /** fetch relative to the app, parsing the JSON body. */
+  request(path: string, init?: RequestInit): Promise<{ status: number; headers: Headers; body: any }>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the real app (the same `createApp` as production) on a free port, against the run's
+ * PostgreSQL database and real Redis. Migrations were applied by global-setup.
+ */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const config = loadConfig({
+    ...process.env,
+    NODE_ENV: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    MIGRATE_ON_START: 'false',
+    ...env,
+  });
+  const app = await createApp(config);
+  await app.listen(0, '127.0.0.1');
+  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  return {
+    app,
+    config,
+    url,
+    prisma: app.get(PrismaService).client,
+    async request(path, init) {
+      const res = await fetch(url + path, init);
+      const text = await res.text();
+      let body: unknown = text;
+      try {
+        body = text ? JSON.parse(text) : undefined;
+      } catch {
+        /* not JSON: keep the text */
+      }
+      return { status: res.status, headers: res.headers, body };
+    },
+    close: () => app.close(),
+  };
+}
