@@ -33,7 +33,12 @@ async function main(): Promise<void> {
       );
     });
   }
-  process.stdout.write(`qingting api listening on ${await app.getUrl()}\n`);
+  const url = (await app.getUrl()).replace('[::1]', 'localhost');
+  const lines = [`倾听 API      ${url}/api/listeners`, `health       ${url}/health/ready`];
+  if (config.H5_DIST_DIR) lines.unshift(`H5 app       ${url}/`);
+  if (config.embeddedDatabase) lines.push(`database     embedded PGlite (${config.PGLITE_DIR ?? '.data/pglite'})`);
+  if (config.embeddedRedis) lines.push('redis        in-process stand-in');
+  process.stdout.write(`\n${lines.map((l) => `  ${l}`).join('\n')}\n\n`);
 }
 
 main().catch((err) => {
