@@ -1,0 +1,33 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { workspaceRoot } from '@qingting/prisma';
+
+export interface LoadResult {
+  requestsPerSec: number;
+  latencyP50Ms: number;
+  latencyP99Ms: number;
+  non2xx: number;
+  errors: number;
+}
+
+/** A bounded load on a loopback URL: fixed connections and duration, then it stops. */
+export async function load(url: string, seconds: number, connections = 32): Promise<LoadResult> {
+  const r = await autocannon({ url, connections, duration: seconds, pipelining: 1 });
+  return {
+    requestsPerSec: Math.round(r.requests.average),
+    latencyP50Ms: r.latency.p50,
+    latencyP99Ms: r.latency.p99,
+    non2xx: r.non2xx,
+    errors: r.errors,
+  };
+}
+
+/** Prints a table and writes `artifacts/bench/<name>.json`. */
+export function report(name: string, rows: Record<string, unknown>[], notes: Record<string, unknown> = {}): void {
+  console.log(`\n## ${name}`);
+  console.table(rows);
+  const dir = path.join(workspaceRoot(), 'artifacts', 'bench');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, `${name}.json`), JSON.stringify({ name, at: new Date().toISOString(), rows, ...notes }, null, 2));
+}
