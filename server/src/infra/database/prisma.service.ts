@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Database, PrismaClient, databaseTargetFromEnv, openDatabase, seedDemoData } from '@qingting/prisma';
 import { AppConfig } from '../config/app-config';
 
@@ -7,7 +7,7 @@ import { AppConfig } from '../config/app-config';
  * Opened (and migrated, and seeded when asked) before the app starts listening.
  */
 @Injectable()
-export class PrismaService implements OnModuleInit, OnModuleDestroy {
+export class PrismaService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(PrismaService.name);
   private database?: Database;
 
@@ -37,7 +37,8 @@ export class PrismaService implements OnModuleInit, OnModuleDestroy {
     await this.client.$queryRaw`SELECT 1`;
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** After the HTTP server has stopped (Nest runs this hook last), so in-flight requests finish first. */
+  async onApplicationShutdown(): Promise<void> {
     await this.database?.close();
   }
 }

@@ -1,4 +1,4 @@
-import { Global, Inject, Logger, Module, OnModuleDestroy } from '@nestjs/common';
+import { Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import RedisMock from 'ioredis-mock';
 import { AppConfig } from '../config/app-config';
@@ -32,10 +32,11 @@ export function createRedis(config: AppConfig): Redis {
   providers: [{ provide: REDIS, useFactory: createRedis, inject: [AppConfig] }],
   exports: [REDIS],
 })
-export class RedisModule implements OnModuleDestroy {
+export class RedisModule implements OnApplicationShutdown {
   constructor(@Inject(REDIS) private readonly redis: Redis) {}
 
-  async onModuleDestroy(): Promise<void> {
+  /** After the HTTP server has stopped, so in-flight requests can still use Redis. */
+  async onApplicationShutdown(): Promise<void> {
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 }
