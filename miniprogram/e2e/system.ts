@@ -1,6 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { createTestDatabase, dropTestDatabase } from '@qingting/prisma';
 import { chromium, type Browser } from 'playwright-core';
@@ -9,16 +8,6 @@ const ROOT = path.resolve(__dirname, '..', '..');
 export const H5_DIST = path.join(ROOT, 'miniprogram', 'dist', 'h5');
 const SERVER_MAIN = path.join(ROOT, 'server', 'dist', 'main.js');
 export const ARTIFACTS = path.join(ROOT, 'artifacts', 'screenshots');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 export interface RunningSystem {
   url: string;
@@ -34,14 +23,13 @@ export async function startSystem(): Promise<RunningSystem> {
     if (!fs.existsSync(file)) throw new Error(`Build ${what} first: ${file} is missing`);
   }
   const databaseUrl = await createTestDatabase('qingting_browser');
-  const port = await freePort();
   const output: string[] = [];
   const proc: ChildProcess = spawn(process.execPath, [SERVER_MAIN], {
     env: {
       ...process.env,
       NODE_OPTIONS: '',
       NODE_ENV: 'test',
-      PORT: String(port),
+      PORT: '0',
       DATABASE_URL: databaseUrl,
       REDIS_URL: process.env.REDIS_URL || 'redis://127.0.0.1:6379',
       H5_DIST_DIR: H5_DIST,
@@ -52,7 +40,6 @@ export async function startSystem(): Promise<RunningSystem> {
   });
   proc.stdout?.on('data', (d) => output.push(String(d)));
   proc.stderr?.on('data', (d) => output.push(String(d)));
-  const url = `http://127.0.0.1:${port}`;
   const stop = async () => {
     if (proc.exitCode === null) {
       proc.kill('SIGTERM');
@@ -62,8 +49,9 @@ export async function startSystem(): Promise<RunningSystem> {
   };
   const deadline = Date.now() + 30000;
   for (;;) {
-    const ready = await fetch(`${url}/health/ready`).then((r) => r.ok, () => false);
-    if (ready) return { url, stop };
+    // main.js prints its URLs once listening; the port is the one the OS gave it.
+    const url = /health\s+(http:\/\/\S+)\/health\/ready/.exec(output.join(''))?.[1];
+    if (url && (await fetch(`${url}/health/ready`).then((r) => r.ok, () => false))) return { url, stop };
     if (proc.exitCode !== null || Date.now() > deadline) {
       await stop();
       throw new Error(`the API did not become ready:\n${output.join('')}`);
