@@ -1,16 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { RefundStatus, TradeState, TransferState, NotificationEventType } from '../wechat/protocol/types';
+import type { JsapiPrepayRequest, NotificationEventType, RefundStatus, TradeState, TransferState } from '../wechat/protocol/types';
 
 /** Times are stored as ISO strings (UTC) so the state is plain JSON; responses format them as +08:00. */
-export interface OrderRecord {
-  appid: string;
-  mchid: string;
-  description: string;
-  out_trade_no: string;
-  time_expire?: string;
-  attach?: string;
-  notify_url: string;
+export interface OrderRecord extends Omit<JsapiPrepayRequest, 'amount' | 'payer'> {
   total: number;
   openid: string;
   prepay_id: string;
