@@ -41,6 +41,8 @@ export async function createApp(config: AppConfig = loadConfig()): Promise<NestF
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     bufferLogs: true,
     rawBody: true,
+    // Let start-up errors reach the caller (main.ts maps a ConfigError to exit 78) instead of Nest exiting.
+    abortOnError: false,
   });
   configureApp(app, config);
   if (config.H5_DIST_DIR) await serveH5(app, config.H5_DIST_DIR);

@@ -1,17 +1,25 @@
-import { ConfigError, loadConfig } from './infra/config/app-config';
+import path from 'node:path';
+import { workspaceRoot } from '@qingting/prisma';
+import { AppConfig, ConfigError, loadConfig } from './infra/config/app-config';
 import { startApp } from './bootstrap';
+import { defaultKeysFile } from './wechat/wechat-settings';
+import { createSimulator, Simulator } from './wechat-sim/simulator';
+
+/** The embedded run (`pnpm dev`) brings its own WeChat: the simulator, on WECHAT_SIM_URL, with the shared key file. */
+async function startEmbeddedSimulator(config: AppConfig): Promise<Simulator | undefined> {
+  if (!config.WECHAT_START_SIMULATOR || !config.wechatSimulated) return undefined;
+  const url = new URL(config.WECHAT_SIM_URL);
+  return createSimulator({
+    host: url.hostname,
+    port: Number(url.port || 80),
+    keysFile: defaultKeysFile(config),
+    stateFile: path.join(workspaceRoot(), '.data', 'wechat-sim-state.json'),
+  });
+}
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\nSee the README's "Configuration" section.\n`);
-      process.exit(78); // EX_CONFIG
-    }
-    throw err;
-  }
+  const config = loadConfig();
+  const simulator = await startEmbeddedSimulator(config);
   const app = await startApp(config);
   const grace = config.SHUTDOWN_GRACE_MS;
   let stopping = false;
@@ -24,13 +32,16 @@ async function main(): Promise<void> {
         process.stderr.write(`shutdown took longer than ${grace} ms, exiting\n`);
         process.exit(1);
       }, grace).unref();
-      app.close().then(
-        () => process.exit(0),
-        (err) => {
-          process.stderr.write(`shutdown failed: ${err}\n`);
-          process.exit(1);
-        },
-      );
+      app
+        .close()
+        .then(() => simulator?.close())
+        .then(
+          () => process.exit(0),
+          (err) => {
+            process.stderr.write(`shutdown failed: ${err}\n`);
+            process.exit(1);
+          },
+        );
     });
   }
   const url = (await app.getUrl()).replace('[::1]', 'localhost');
@@ -38,10 +49,15 @@ async function main(): Promise<void> {
   if (config.H5_DIST_DIR) lines.unshift(`H5 app       ${url}/`);
   if (config.embeddedDatabase) lines.push(`database     embedded PGlite (${config.PGLITE_DIR ?? '.data/pglite'})`);
   if (config.embeddedRedis) lines.push('redis        in-process stand-in');
+  if (config.wechatSimulated) lines.push(`wechat       simulator ${simulator ? simulator.url : config.WECHAT_SIM_URL} (keys ${defaultKeysFile(config)})`);
   process.stdout.write(`\n${lines.map((l) => `  ${l}`).join('\n')}\n\n`);
 }
 
 main().catch((err) => {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`${err.message}\nSee the README's "Configuration" section.\n`);
+    process.exit(78); // EX_CONFIG
+  }
   process.stderr.write(`failed to start: ${err?.stack ?? err}\n`);
   process.exit(1);
 });

@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { PrismaClient } from '@qingting/prisma';
 import { createApp } from '../src/bootstrap';
+import { freePort } from './net';
 import { AppConfig, loadConfig } from '../src/infra/config/app-config';
 import { PrismaService } from '../src/infra/database/prisma.service';
 
@@ -20,17 +21,19 @@ export interface TestApp {
  * PostgreSQL database and real Redis. Migrations were applied by global-setup.
  */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  // A known port, so URLs built from the config (WeChat notify_url) point back at this app.
+  const port = env.PORT ?? String(await freePort());
   const config = loadConfig({
     ...process.env,
     NODE_ENV: 'test',
-    PORT: '0',
+    PORT: port,
     HOST: '127.0.0.1',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     MIGRATE_ON_START: 'false',
     ...env,
   });
   const app = await createApp(config);
-  await app.listen(0, '127.0.0.1');
+  await app.listen(config.PORT, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   return {
     app,

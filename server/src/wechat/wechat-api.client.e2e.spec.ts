@@ -1,38 +1,28 @@
-import http from 'node:http';
 import Redis from 'ioredis';
+import { startProxy } from '../../test/wechat';
 import { createSimulator, Simulator } from '../wechat-sim/simulator';
 import { WechatApiClient, WechatApiError } from './wechat-api.client';
 
 describe('WechatApiClient against the simulator (real HTTP, real Redis)', () => {
   let sim: Simulator;
   const redises: Redis[] = [];
-  let tokenRequests = 0;
-  let proxy: http.Server;
-  let proxyUrl: string;
+  let proxy: Awaited<ReturnType<typeof startProxy>>;
+  const tokenRequests = () => proxy.requests.filter((r) => r.startsWith('POST /cgi-bin/stable_token')).length;
 
   /** One client per simulated server instance, each with its own Redis connection. */
   function instance(): WechatApiClient {
     const redis = new Redis(process.env.REDIS_URL!);
     redises.push(redis);
-    return new WechatApiClient({ apiBase: proxyUrl, appid: sim.keys.appid, secret: sim.keys.secret }, redis);
+    return new WechatApiClient({ apiBase: proxy.url, appid: sim.keys.appid, secret: sim.keys.secret }, redis);
   }
 
   beforeAll(async () => {
     sim = await createSimulator();
     // A counting pass-through in front of the simulator, to see how often the token is fetched.
-    proxy = http.createServer((req, res) => {
-      if (req.url?.startsWith('/cgi-bin/stable_token')) tokenRequests += 1;
-      const upstream = http.request(sim.url + req.url, { method: req.method, headers: req.headers }, (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-      });
-      req.pipe(upstream);
-    });
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-    proxyUrl = `http://127.0.0.1:${(proxy.address() as { port: number }).port}`;
+    proxy = await startProxy(sim.url);
   });
   afterAll(async () => {
-    await new Promise((r) => proxy.close(r));
+    await proxy.close();
     await Promise.all(redises.map((r) => r.quit()));
     await sim.close();
   });
@@ -48,11 +38,11 @@ describe('WechatApiClient against the simulator (real HTTP, real Redis)', () => 
   });
 
   it('fetches the access token once for many concurrent callers on several instances, then serves it from Redis', async () => {
-    const before = tokenRequests;
+    const before = tokenRequests();
     const clients = [instance(), instance(), instance()];
     const tokens = await Promise.all(Array.from({ length: 30 }, (_, i) => clients[i % 3].accessToken()));
     expect(new Set(tokens).size).toBe(1);
-    expect(tokenRequests - before).toBe(1);
+    expect(tokenRequests() - before).toBe(1);
     const ttl = await redises[redises.length - 1].ttl(`wechat:access_token:${sim.keys.appid}`);
     // Cached until 5 minutes before WeChat's 7200 s expiry, so it is refreshed ahead of time.
     expect(ttl).toBeGreaterThan(6800);

@@ -19,6 +19,10 @@ export const ERROR_CODES = {
   'db/not_found': { status: 404, message: '要操作的数据不存在' },
   'health/not_ready': { status: 503, message: '服务暂未就绪' },
   'listener/not_found': { status: 404, message: '找不到这位倾听者' },
+  /** A WeChat Pay notification whose signature, timestamp or serial does not verify (forged, replayed or probing). */
+  'wechat/notify_signature_invalid': { status: 401, message: '通知签名验证失败' },
+  /** A verified notification that cannot be decrypted or is not of the expected kind or merchant. */
+  'wechat/notify_invalid': { status: 400, message: '通知内容无效' },
   /** Anything unexpected; logged with its stack, never shown in detail. */
   'internal/error': { status: 500, message: '服务器开小差了，请稍后再试' },
 } as const satisfies Record<string, { status: number; message: string }>;

@@ -68,6 +68,93 @@ export class AppConfig {
   @Min(0)
   SHUTDOWN_GRACE_MS = 10_000;
 
+  // --- WeChat (see README "WeChat configuration"). Unset outside production: the simulator. ---
+
+  /** Mini-program AppID; setting it switches every WeChat call to the real platform. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^wx[0-9a-f]{16}$/, { message: 'must be a mini-program AppID (wx + 16 hex digits)' })
+  WECHAT_APPID?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  WECHAT_SECRET?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^\d{8,12}$/, { message: 'must be a WeChat Pay merchant id (digits)' })
+  WECHAT_PAY_MCHID?: string;
+
+  /** Path of the merchant API private key (apiclient_key.pem). */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  WECHAT_PAY_PRIVATE_KEY_FILE?: string;
+
+  /** Serial number of the merchant API certificate. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^[0-9A-Fa-f]{8,40}$/, { message: 'must be the merchant certificate serial (hex)' })
+  WECHAT_PAY_CERT_SERIAL?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^[\x21-\x7e]{32}$/, { message: 'must be the 32-character APIv3 key' })
+  WECHAT_PAY_API_V3_KEY?: string;
+
+  /** WeChat Pay public key (pub_key.pem) and its id, for merchants in public-key mode. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  WECHAT_PAY_PUBLIC_KEY_FILE?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^PUB_KEY_ID_\d+$/, { message: 'must look like PUB_KEY_ID_0123456789' })
+  WECHAT_PAY_PUBLIC_KEY_ID?: string;
+
+  /** Comma-separated platform certificate files (wechatpay_*.pem), for merchants in certificate mode. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  WECHAT_PAY_PLATFORM_CERT_FILES?: string;
+
+  /** Public https base URL WeChat Pay posts notifications to, e.g. https://api.qingting.example */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s?#]+$/, { message: 'must be an http(s) base URL without query' })
+  WECHAT_NOTIFY_BASE_URL?: string;
+
+  /** Base URLs of the two WeChat API hosts; default to the real ones, or to WECHAT_SIM_URL when simulated. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^https?:\/\/\S+$/, { message: 'must be an http(s) URL' })
+  WECHAT_API_BASE?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^https?:\/\/\S+$/, { message: 'must be an http(s) URL' })
+  WECHAT_PAY_API_BASE?: string;
+
+  /** Development and tests: where the simulator listens, and the key set it shares with the API. */
+  @Matches(/^https?:\/\/\S+$/, { message: 'must be an http(s) URL' })
+  WECHAT_SIM_URL = 'http://127.0.0.1:3100';
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  WECHAT_KEYS_FILE?: string;
+
+  /** Start the simulator inside this process (`pnpm dev` does). */
+  @Transform(toBool)
+  @IsBoolean()
+  WECHAT_START_SIMULATOR = false;
+
+  get wechatSimulated(): boolean {
+    return !this.WECHAT_APPID;
+  }
+
   get embeddedDatabase(): boolean {
     return !this.DATABASE_URL;
   }
@@ -80,6 +167,10 @@ export class AppConfig {
 const CONFIG_KEYS = [
   'NODE_ENV', 'PORT', 'HOST', 'DATABASE_URL', 'PGLITE_DIR', 'REDIS_URL', 'LOG_LEVEL',
   'CORS_ORIGINS', 'H5_DIST_DIR', 'MIGRATE_ON_START', 'SEED_DEMO_DATA', 'SHUTDOWN_GRACE_MS',
+  'WECHAT_APPID', 'WECHAT_SECRET', 'WECHAT_PAY_MCHID', 'WECHAT_PAY_PRIVATE_KEY_FILE', 'WECHAT_PAY_CERT_SERIAL',
+  'WECHAT_PAY_API_V3_KEY', 'WECHAT_PAY_PUBLIC_KEY_FILE', 'WECHAT_PAY_PUBLIC_KEY_ID', 'WECHAT_PAY_PLATFORM_CERT_FILES',
+  'WECHAT_NOTIFY_BASE_URL', 'WECHAT_API_BASE', 'WECHAT_PAY_API_BASE', 'WECHAT_SIM_URL', 'WECHAT_KEYS_FILE',
+  'WECHAT_START_SIMULATOR',
 ] as const satisfies readonly (keyof AppConfig)[];
 
 export class ConfigError extends Error {
@@ -99,6 +190,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     if (config.embeddedDatabase) problems.push('DATABASE_URL: required in production (the embedded database is for development)');
     if (config.embeddedRedis) problems.push('REDIS_URL: required in production (the in-process stand-in serves one process only)');
   }
+  problems.push(...wechatProblems(config));
   if (problems.length) throw new ConfigError(problems);
   return config;
+}
+
+/** The real platform needs the whole set; production may not run on the simulator. */
+function wechatProblems(config: AppConfig): string[] {
+  if (config.wechatSimulated) {
+    return config.NODE_ENV === 'production' ? ['WECHAT_APPID: required in production (unset means the WeChat simulator)'] : [];
+  }
+  const required = ['WECHAT_SECRET', 'WECHAT_PAY_MCHID', 'WECHAT_PAY_PRIVATE_KEY_FILE', 'WECHAT_PAY_CERT_SERIAL', 'WECHAT_PAY_API_V3_KEY', 'WECHAT_NOTIFY_BASE_URL'] as const;
+  const problems = required.filter((k) => !config[k]).map((k) => `${k}: required when WECHAT_APPID is set`);
+  const publicKeyMode = config.WECHAT_PAY_PUBLIC_KEY_FILE && config.WECHAT_PAY_PUBLIC_KEY_ID;
+  if (!publicKeyMode && !config.WECHAT_PAY_PLATFORM_CERT_FILES) {
+    problems.push('WECHAT_PAY_PUBLIC_KEY_FILE and WECHAT_PAY_PUBLIC_KEY_ID (or WECHAT_PAY_PLATFORM_CERT_FILES): required to verify WeChat Pay');
+  }
+  return problems;
 }
