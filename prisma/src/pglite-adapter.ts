@@ -1,5 +1,9 @@
 import fs from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, type Extension } from '@electric-sql/pglite';
+
+// A subpath export, which this project's `moduleResolution: node` cannot type; the runtime resolves it.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { pg_trgm } = require('@electric-sql/pglite/contrib/pg_trgm') as { pg_trgm: Extension };
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 
@@ -9,7 +13,8 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
  */
 export async function createPGliteAdapter(dataDir: string): Promise<{ adapter: SqlMigrationAwareDriverAdapterFactory; db: PGlite }> {
   fs.mkdirSync(dataDir, { recursive: true });
-  const db = await PGlite.create(dataDir);
+  // pg_trgm backs the listener search (Chinese substrings), as on a real server.
+  const db = await PGlite.create(dataDir, { extensions: { pg_trgm } });
   const adapter = new PrismaPGlite(db);
   const connect = adapter.connect.bind(adapter);
   let open = 0;

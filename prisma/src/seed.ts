@@ -1,4 +1,4 @@
-import { DEFAULT_TIER_PRICE_BOUNDS, TOPIC_CODES, makeAlias } from '@qingting/shared';
+import { DEFAULT_TIER_PRICE_BOUNDS, TOPIC_CODES, listenerSearchText, makeAlias, ratingAvgCenti } from '@qingting/shared';
 import type { Gender, ListenerTier, Prisma, PrismaClient, Topic } from '../generated/client/client';
 
 export interface SeedSummary {
@@ -71,11 +71,24 @@ export async function seedDemoData(prisma: PrismaClient): Promise<SeedSummary> {
       const ordersServed = reviewCount * 3 + Math.floor(random() * 20);
       const online = random() < 0.4;
       const gender: Gender = random() < 0.65 ? 'FEMALE' : random() < 0.9 ? 'MALE' : 'UNDISCLOSED';
+      const alias = makeAlias(random);
+      const intro = `我是一个愿意倾听的过来人，擅长陪你聊${[...topics].length}个方向的烦恼。在这里你可以放心说出心里话，我会认真听、不评判，陪你慢慢理清思路，找到让自己舒服一点的办法。`;
+      const tags = [pick(EXPERIENCE_TAGS), pick(EXPERIENCE_TAGS)].filter((t, idx, all) => all.indexOf(t) === idx);
+      const distinctTalkers = ordersServed;
       const profile: Omit<Prisma.ListenerProfileUncheckedCreateInput, 'userId'> = {
         gender,
-        intro: `我是一个愿意倾听的过来人，擅长陪你聊${[...topics].length}个方向的烦恼。在这里你可以放心说出心里话，我会认真听、不评判，陪你慢慢理清思路，找到让自己舒服一点的办法。`,
+        intro,
         topics: [...topics],
-        tags: [pick(EXPERIENCE_TAGS), pick(EXPERIENCE_TAGS)].filter((t, idx, all) => all.indexOf(t) === idx),
+        tags,
+        searchText: listenerSearchText(alias, intro, tags),
+        ageRange: pick(['18-25', '26-35', '36-45', '46以上']),
+        workingHours: [{ day: 1 + (i % 7), start: '19:00', end: '23:00' }, { day: 1 + ((i + 3) % 7), start: '20:00', end: '23:30' }],
+        distinctTalkers,
+        repeatTalkers: Math.floor(distinctTalkers * (0.3 + random() * 0.5)),
+        ordersReceived: ordersServed + Math.floor(random() * 5),
+        ordersAccepted: ordersServed,
+        acceptSecondsSum: ordersServed * (30 + Math.floor(random() * 240)),
+        ratingAvgCenti: ratingAvgCenti(ratingSum, reviewCount),
         tier,
         certified: i % 7 === 0,
         priceTextFen: priceFor(tier, random),
@@ -90,7 +103,7 @@ export async function seedDemoData(prisma: PrismaClient): Promise<SeedSummary> {
       const user = await tx.user.create({
         data: {
           openid: `demo-listener-${i}`,
-          alias: makeAlias(random),
+          alias,
           avatarSeed: `demo-listener-${i}`,
           roles: ['TALKER', 'LISTENER'],
           listener: { create: profile },

@@ -39,3 +39,13 @@ export interface Page<T> {
   items: T[];
   nextCursor: string | null;
 }
+
+/** What keyword search matches: alias, intro and tags, lower-cased (the listeners module keeps it in step). */
+export function listenerSearchText(alias: string, intro: string, tags: readonly string[]): string {
+  return `${alias} ${intro} ${tags.join(' ')}`.toLowerCase();
+}
+
+/** Average stars × 100 as stored for sorting; 0 before the first review. */
+export function ratingAvgCenti(ratingSum: number, ratingCount: number): number {
+  return ratingCount > 0 ? Math.floor((ratingSum * 100) / ratingCount) : 0;
+}
