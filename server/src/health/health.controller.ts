@@ -1,7 +1,9 @@
 import { Controller, Get } from '@nestjs/common';
+import { Public } from '../identity/auth.decorators';
 import { DomainError } from '../common/errors/domain-error';
 import { HealthService, Readiness } from './health.service';
 
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(private readonly health: HealthService) {}

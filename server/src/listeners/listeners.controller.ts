@@ -1,8 +1,10 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Public } from '../identity/auth.decorators';
 import type { ListenerCard, Page } from '@qingting/shared';
 import { ListListenersQuery, ListenerIdParam } from './dto/list-listeners.query';
 import { ListenersService } from './listeners.service';
 
+@Public()
 @Controller('api/listeners')
 export class ListenersController {
   constructor(private readonly listeners: ListenersService) {}

@@ -1,6 +1,7 @@
 import { Controller, HttpCode, Param, Post, RawBodyRequest, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { IsIn } from 'class-validator';
+import { Public } from '../identity/auth.decorators';
 import { NOTIFY_KINDS, NotifyKind } from './wechat-events';
 import { WechatNotifyService } from './wechat-notify.service';
 
@@ -10,6 +11,7 @@ class NotifyParams {
 }
 
 /** WeChat Pay posts notifications here (notify_url); 204 tells it to stop retrying. */
+@Public()
 @Controller('api/wechat/notify')
 export class WechatNotifyController {
   constructor(private readonly notify: WechatNotifyService) {}

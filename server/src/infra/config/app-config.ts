@@ -151,6 +151,35 @@ export class AppConfig {
   @IsBoolean()
   WECHAT_START_SIMULATOR = false;
 
+  // --- Identity ---
+
+  /** Keys for encrypting sensitive fields: `id:base64(32 bytes)[,id:base64…]`; unset outside production: a dev key in .data/. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^[\w-]+:[A-Za-z0-9+/]{43}=(,[\w-]+:[A-Za-z0-9+/]{43}=)*$/, { message: 'must be id:base64key pairs of 32-byte keys, comma-separated' })
+  FIELD_ENCRYPTION_KEYS?: string;
+
+  /** Which of FIELD_ENCRYPTION_KEYS encrypts new values (the others still decrypt: rotation). */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  FIELD_ENCRYPTION_KEY_ID?: string;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  SESSION_TTL_HOURS = 168;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  LOGIN_RATE_LIMIT_PER_MINUTE = 20;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  PROFILE_RATE_LIMIT_PER_HOUR = 10;
+
   get wechatSimulated(): boolean {
     return !this.WECHAT_APPID;
   }
@@ -170,7 +199,8 @@ const CONFIG_KEYS = [
   'WECHAT_APPID', 'WECHAT_SECRET', 'WECHAT_PAY_MCHID', 'WECHAT_PAY_PRIVATE_KEY_FILE', 'WECHAT_PAY_CERT_SERIAL',
   'WECHAT_PAY_API_V3_KEY', 'WECHAT_PAY_PUBLIC_KEY_FILE', 'WECHAT_PAY_PUBLIC_KEY_ID', 'WECHAT_PAY_PLATFORM_CERT_FILES',
   'WECHAT_NOTIFY_BASE_URL', 'WECHAT_API_BASE', 'WECHAT_PAY_API_BASE', 'WECHAT_SIM_URL', 'WECHAT_KEYS_FILE',
-  'WECHAT_START_SIMULATOR',
+  'WECHAT_START_SIMULATOR', 'FIELD_ENCRYPTION_KEYS', 'FIELD_ENCRYPTION_KEY_ID', 'SESSION_TTL_HOURS',
+  'LOGIN_RATE_LIMIT_PER_MINUTE', 'PROFILE_RATE_LIMIT_PER_HOUR',
 ] as const satisfies readonly (keyof AppConfig)[];
 
 export class ConfigError extends Error {
@@ -191,6 +221,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     if (config.embeddedRedis) problems.push('REDIS_URL: required in production (the in-process stand-in serves one process only)');
   }
   problems.push(...wechatProblems(config));
+  if (config.NODE_ENV === 'production' && !config.FIELD_ENCRYPTION_KEYS) problems.push('FIELD_ENCRYPTION_KEYS: required in production');
+  if (config.FIELD_ENCRYPTION_KEYS) {
+    const ids = config.FIELD_ENCRYPTION_KEYS.split(',').map((pair) => pair.split(':')[0]);
+    if (!config.FIELD_ENCRYPTION_KEY_ID || !ids.includes(config.FIELD_ENCRYPTION_KEY_ID)) {
+      problems.push(`FIELD_ENCRYPTION_KEY_ID: must name one of the keys in FIELD_ENCRYPTION_KEYS (${ids.join(', ')})`);
+    }
+  }
   if (problems.length) throw new ConfigError(problems);
   return config;
 }
