@@ -1,4 +1,4 @@
-import fakeTaro from './fakes/taro'
+import fakeTaro, { fakeStorage } from './fakes/taro'
 import { API_BASE, ApiError, apiGet, apiRequest } from '../src/services/api'
 import { CLIENT_ERROR_CODES, toApiError } from '../src/services/api-error'
 import { fetchListenerPage } from '../src/services/listeners'
@@ -56,10 +56,32 @@ describe('apiRequest (Taro.request wrapper)', () => {
   })
 
   it('throws ApiError with the server code and message on a non-2xx response', async () => {
-    fakeTaro.request.mockResolvedValueOnce({ statusCode: 401, data: { code: 'auth/session_expired', message: '登录已过期' } })
-    const err = await apiGet('/api/me').catch((e: unknown) => e)
+    fakeTaro.request.mockResolvedValueOnce({ statusCode: 404, data: { code: 'listener/not_found', message: '找不到这位倾听者' } })
+    const err = await apiGet('/api/listeners/x').catch((e: unknown) => e)
     expect(err).toBeInstanceOf(ApiError)
-    expect(err).toMatchObject({ code: 'auth/session_expired', message: '登录已过期', status: 401 })
+    expect(err).toMatchObject({ code: 'listener/not_found', message: '找不到这位倾听者', status: 404 })
+  })
+
+  it('on an expired session logs in once (dev code on h5), keeps the token and retries with it', async () => {
+    fakeStorage.clear()
+    fakeTaro.request
+      .mockResolvedValueOnce({ statusCode: 401, data: { code: 'auth/session_expired', message: '登录已过期' } })
+      .mockResolvedValueOnce({ statusCode: 200, data: { token: 'tok-123456789012345678901234', expiresAt: 'x' } })
+      .mockResolvedValueOnce({ statusCode: 200, data: { id: 'u1' } })
+    await expect(apiGet('/api/me')).resolves.toEqual({ id: 'u1' })
+    const [, loginCall, retry] = fakeTaro.request.mock.calls.map((c) => c[0])
+    expect(loginCall.url).toMatch(/\/api\/auth\/login$/)
+    expect((loginCall.data as { code: string }).code).toMatch(/^dev:h5-/)
+    expect(retry.header?.authorization).toBe('Bearer tok-123456789012345678901234')
+  })
+
+  it('does not loop when the login itself fails', async () => {
+    fakeStorage.clear()
+    fakeTaro.request
+      .mockResolvedValueOnce({ statusCode: 401, data: { code: 'auth/login_required', message: '请先登录' } })
+      .mockResolvedValueOnce({ statusCode: 400, data: { code: 'auth/login_failed', message: '微信登录失败，请重试' } })
+    await expect(apiGet('/api/me')).rejects.toMatchObject({ code: 'auth/login_failed' })
+    expect(fakeTaro.request).toHaveBeenCalledTimes(2)
   })
 
   it('treats 3xx as an error too (only 2xx is success)', async () => {

@@ -23,11 +23,11 @@ describe('platform/login', () => {
     expect(typeof implementations.weapp.getLoginCode).toBe('function')
   })
 
-  it('h5 returns an h5-dev code persisted in localStorage', async () => {
+  it('h5 returns a dev: code (the simulator maps it to a stable openid) persisted in localStorage', async () => {
     const storage = new MemoryStorage()
     ;(globalThis as { localStorage?: unknown }).localStorage = storage
     const first = await h5.getLoginCode()
-    expect(first).toMatch(/^h5-dev-[0-9a-z]{12,}$/)
+    expect(first).toMatch(/^dev:h5-[0-9a-z]{12,}$/)
     expect(storage.getItem(h5.H5_DEV_CODE_KEY)).toBe(first)
     await expect(h5.getLoginCode()).resolves.toBe(first)
   })

@@ -1,6 +1,8 @@
 import Taro from '@tarojs/taro'
 import { ApiError, isSuccessStatus, networkError, toApiError } from './api-error'
 import { joinUrl, type QueryValue } from './url'
+import { saveSessionToken, sessionToken } from './session'
+import { getLoginCode } from '../platform/login'
 
 export { ApiError } from './api-error'
 
@@ -17,6 +19,8 @@ export interface ApiRequestOptions {
   headers?: Record<string, string>
   /** Milliseconds; Taro's default is 60 s, which is too long to leave a user waiting. */
   timeout?: number
+  /** Do not log in and retry on 401 (the login call itself). */
+  noLoginRetry?: boolean
 }
 
 /**
@@ -24,7 +28,30 @@ export interface ApiRequestOptions {
  * rejects with ApiError carrying the server's `{ code, message }` otherwise.
  */
 export async function apiRequest<T>(path: string, options: ApiRequestOptions = {}): Promise<T> {
+  try {
+    return await send<T>(path, options)
+  } catch (err) {
+    // An expired or missing session on a route that needs one: log in once, then retry.
+    if (err instanceof ApiError && (err.code === 'auth/session_expired' || err.code === 'auth/login_required') && !options.noLoginRetry) {
+      await login()
+      return send<T>(path, options)
+    }
+    throw err
+  }
+}
+
+/** wx.login (or the h5 dev code) → POST /api/auth/login → the session token kept in storage. */
+export async function login(): Promise<void> {
+  saveSessionToken(null)
+  const code = await getLoginCode()
+  const session = await send<{ token: string }>('/api/auth/login', { method: 'POST', data: { code }, noLoginRetry: true })
+  saveSessionToken(session.token)
+}
+
+async function send<T>(path: string, options: ApiRequestOptions): Promise<T> {
   const { method = 'GET', query, data, headers, timeout = 15000 } = options
+  const token = sessionToken()
+  const auth: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {}
   let res: Taro.request.SuccessCallbackResult<RawBody>
   try {
     res = await Taro.request<RawBody>({
@@ -32,7 +59,7 @@ export async function apiRequest<T>(path: string, options: ApiRequestOptions = {
       method,
       data: data as Taro.request.Option['data'],
       // No content-type on body-less requests: keeps h5 GETs "simple" (no CORS preflight).
-      header: data === undefined ? { ...headers } : { 'content-type': 'application/json', ...headers },
+      header: data === undefined ? { ...auth, ...headers } : { 'content-type': 'application/json', ...auth, ...headers },
       dataType: 'json',
       timeout,
     })
@@ -49,4 +76,8 @@ export async function apiRequest<T>(path: string, options: ApiRequestOptions = {
 
 export function apiGet<T>(path: string, query?: Record<string, QueryValue>): Promise<T> {
   return apiRequest<T>(path, { method: 'GET', query })
+}
+
+export function apiPost<T>(path: string, data: unknown = {}): Promise<T> {
+  return apiRequest<T>(path, { method: 'POST', data })
 }

@@ -18,9 +18,15 @@ export interface FakeResponse {
   errMsg?: string
 }
 
+/** Taro's synchronous storage, kept in memory; `fakeStorage.clear()` between tests. */
+export const fakeStorage = new Map<string, unknown>()
+
 const fakeTaro = {
   request: jest.fn<Promise<FakeResponse>, [FakeRequestOption]>(),
   login: jest.fn<Promise<{ code: string; errMsg: string }>, []>(),
+  getStorageSync: (key: string) => fakeStorage.get(key) ?? '',
+  setStorageSync: (key: string, value: unknown) => void fakeStorage.set(key, value),
+  removeStorageSync: (key: string) => void fakeStorage.delete(key),
 }
 
 export default fakeTaro
