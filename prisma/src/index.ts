@@ -3,5 +3,5 @@ export { openDatabase, type Database } from './client';
 export { databaseTargetFromEnv, workspaceRoot, type DatabaseTarget } from './database-target';
 export { applyMigrations } from './migrations';
 export { pgPoolConfig } from './pg-adapter';
-export { seedDemoData, type SeedSummary } from './seed';
+export { DEMO_OPERATOR_OPENID, DEMO_TALKER_OPENID, seedDemoData, simulatorOpenid, type SeedSummary } from './seed';
 export { createTestDatabase, dropTestDatabase, testServerUrl } from './testing';

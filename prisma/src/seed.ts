@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { DEFAULT_TIER_PRICE_BOUNDS, TOPIC_CODES, listenerSearchText, makeAlias, ratingAvgCenti } from '@qingting/shared';
 import type { Gender, ListenerTier, Prisma, PrismaClient, Topic } from '../generated/client/client';
 
@@ -7,9 +8,17 @@ export interface SeedSummary {
   reviews: number;
 }
 
-/** Openids of the demo accounts; the WeChat simulator logs these in for the demo codes. */
-export const DEMO_TALKER_OPENID = 'demo-talker-openid';
-export const DEMO_OPERATOR_OPENID = 'demo-operator-openid';
+/**
+ * The openid the WeChat simulator gives the login code `dev:<name>` (its devOpenid rule), so the
+ * demo accounts can log in through the ordinary login in development: `dev:operator`, `dev:talker`.
+ * Real WeChat refuses such codes.
+ */
+export function simulatorOpenid(name: string): string {
+  return `sim-openid-${createHash('sha256').update(name).digest('hex').slice(0, 16)}`;
+}
+
+export const DEMO_TALKER_OPENID = simulatorOpenid('talker');
+export const DEMO_OPERATOR_OPENID = simulatorOpenid('operator');
 
 const LISTENER_COUNT = 48;
 const EXPERIENCE_TAGS = ['离异走出', '产后情绪', '职场转型', '异地恋', '失恋疗愈', '考研焦虑', '婆媳相处', '社恐改善', '丧亲陪伴', '自我接纳', '青春期沟通', '失眠夜聊'];

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { TOPIC_CODES } from '@qingting/shared';
-import { createTestDatabase, dropTestDatabase, openDatabase, seedDemoData } from '../src';
+import { createTestDatabase, DEMO_OPERATOR_OPENID, DEMO_TALKER_OPENID, dropTestDatabase, openDatabase, seedDemoData } from '../src';
 import { applyMigrations, MIGRATIONS_DIR } from '../src/migrations';
 
 describe('embedded PGlite database', () => {
@@ -23,9 +23,9 @@ describe('embedded PGlite database', () => {
       expect(listeners.some((l) => l.online) && listeners.some((l) => !l.online)).toBe(true);
       expect(listeners.every((l) => l.priceTextFen !== null && l.priceTextFen % 100 === 0)).toBe(true);
       expect(await db.prisma.review.count()).toBe(summary.reviews);
-      const operator = await db.prisma.user.findUniqueOrThrow({ where: { openid: 'demo-operator-openid' } });
+      const operator = await db.prisma.user.findUniqueOrThrow({ where: { openid: DEMO_OPERATOR_OPENID } });
       expect(operator.roles).toEqual(expect.arrayContaining(['REVIEWER', 'MODERATOR', 'AGENT', 'FINANCE', 'ADMIN']));
-      expect(await db.prisma.user.count({ where: { openid: 'demo-talker-openid' } })).toBe(1);
+      expect(await db.prisma.user.count({ where: { openid: DEMO_TALKER_OPENID } })).toBe(1);
     } finally {
       await db.close();
     }

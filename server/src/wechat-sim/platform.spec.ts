@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { generateKeyMaterial } from '../wechat/protocol/dev-keys';
 import { createSimulator, Simulator } from './simulator';
+import { devOpenid } from './platform-routes';
+import { DEMO_OPERATOR_OPENID, DEMO_TALKER_OPENID } from '@qingting/prisma';
 
 describe('simulator: login, access token, content security, subscribe messages', () => {
   const keys = generateKeyMaterial();
@@ -87,5 +89,12 @@ describe('simulator: login, access token, content security, subscribe messages',
     await fetch(`${second.url}/__sim/reset`, { method: 'POST' });
     expect(second.store.state.loginCodes).toEqual({});
     await second.close();
+  });
+});
+
+describe('dev login codes and the seeded demo accounts', () => {
+  it('map `dev:operator` and `dev:talker` to the openids the seed gives the demo accounts', () => {
+    expect(devOpenid('dev:operator')).toBe(DEMO_OPERATOR_OPENID);
+    expect(devOpenid('dev:talker')).toBe(DEMO_TALKER_OPENID);
   });
 });
