@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { PrismaClient } from '@qingting/prisma';
 import { createApp } from '../src/bootstrap';
@@ -30,6 +31,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     HOST: '127.0.0.1',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     MIGRATE_ON_START: 'false',
+    // Each test app sees only its own Redis keys (sessions, rate limits, tokens).
+    REDIS_KEY_PREFIX: `test:${randomUUID()}:`,
     ...env,
   });
   const app = await createApp(config);

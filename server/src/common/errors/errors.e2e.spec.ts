@@ -22,6 +22,12 @@ describe('error format (e2e)', () => {
     expect(res.headers.get('x-request-id')).toBe(res.body.requestId);
   });
 
+  it('answers a malformed JSON body with 400 request/malformed, not 500', async () => {
+    const res = await t.request('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"code":' });
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('request/malformed');
+  });
+
   it('maps a real unique-constraint violation from PostgreSQL to 409 db/conflict', async () => {
     const user = await createUser(t.prisma);
     const violation = await createUser(t.prisma, { openid: user.openid }).catch((e: unknown) => e);

@@ -40,6 +40,10 @@ export class AppConfig {
   @Matches(/^rediss?:\/\/\S+$/, { message: 'must be a redis:// or rediss:// URL' })
   REDIS_URL?: string;
 
+  /** Prepended to every Redis key, so several deployments (or test apps) can share one Redis. */
+  @IsString()
+  REDIS_KEY_PREFIX = '';
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'info';
 
@@ -180,6 +184,29 @@ export class AppConfig {
   @Min(1)
   PROFILE_RATE_LIMIT_PER_HOUR = 10;
 
+  // --- Storage and vetting ---
+
+  /** Where uploaded files are kept by the disk storage (development; object storage later). Default `<workspace>/.data/uploads`. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  UPLOAD_DIR?: string;
+
+  /** Identity check (real name + ID number): `simulator` (checksum and age only; development/tests) or `http` (the provider gateway below). */
+  @IsIn(['simulator', 'http'])
+  IDENTITY_VERIFIER: 'simulator' | 'http' = 'simulator';
+
+  /** `http` verifier: POST {realName, idNumber} → {verified, ref}, with `authorization: Bearer IDENTITY_VERIFIER_SECRET`. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^https?:\/\/\S+$/, { message: 'must be an http(s) URL' })
+  IDENTITY_VERIFIER_URL?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  IDENTITY_VERIFIER_SECRET?: string;
+
   get wechatSimulated(): boolean {
     return !this.WECHAT_APPID;
   }
@@ -194,13 +221,14 @@ export class AppConfig {
 }
 
 const CONFIG_KEYS = [
-  'NODE_ENV', 'PORT', 'HOST', 'DATABASE_URL', 'PGLITE_DIR', 'REDIS_URL', 'LOG_LEVEL',
+  'NODE_ENV', 'PORT', 'HOST', 'DATABASE_URL', 'PGLITE_DIR', 'REDIS_URL', 'REDIS_KEY_PREFIX', 'LOG_LEVEL',
   'CORS_ORIGINS', 'H5_DIST_DIR', 'MIGRATE_ON_START', 'SEED_DEMO_DATA', 'SHUTDOWN_GRACE_MS',
   'WECHAT_APPID', 'WECHAT_SECRET', 'WECHAT_PAY_MCHID', 'WECHAT_PAY_PRIVATE_KEY_FILE', 'WECHAT_PAY_CERT_SERIAL',
   'WECHAT_PAY_API_V3_KEY', 'WECHAT_PAY_PUBLIC_KEY_FILE', 'WECHAT_PAY_PUBLIC_KEY_ID', 'WECHAT_PAY_PLATFORM_CERT_FILES',
   'WECHAT_NOTIFY_BASE_URL', 'WECHAT_API_BASE', 'WECHAT_PAY_API_BASE', 'WECHAT_SIM_URL', 'WECHAT_KEYS_FILE',
   'WECHAT_START_SIMULATOR', 'FIELD_ENCRYPTION_KEYS', 'FIELD_ENCRYPTION_KEY_ID', 'SESSION_TTL_HOURS',
   'LOGIN_RATE_LIMIT_PER_MINUTE', 'PROFILE_RATE_LIMIT_PER_HOUR',
+  'UPLOAD_DIR', 'IDENTITY_VERIFIER', 'IDENTITY_VERIFIER_URL', 'IDENTITY_VERIFIER_SECRET',
 ] as const satisfies readonly (keyof AppConfig)[];
 
 export class ConfigError extends Error {
@@ -228,6 +256,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       problems.push(`FIELD_ENCRYPTION_KEY_ID: must name one of the keys in FIELD_ENCRYPTION_KEYS (${ids.join(', ')})`);
     }
   }
+  if (config.IDENTITY_VERIFIER === 'http' && !config.IDENTITY_VERIFIER_URL) problems.push('IDENTITY_VERIFIER_URL: required when IDENTITY_VERIFIER=http');
   if (problems.length) throw new ConfigError(problems);
   return config;
 }

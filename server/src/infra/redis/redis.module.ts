@@ -14,9 +14,9 @@ export function createRedis(config: AppConfig): Redis {
   const logger = new Logger('Redis');
   if (!config.REDIS_URL) {
     logger.warn('REDIS_URL is unset: using the in-process stand-in (single process only)');
-    return new RedisMock() as unknown as Redis;
+    return new RedisMock({ keyPrefix: config.REDIS_KEY_PREFIX }) as unknown as Redis;
   }
-  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableReadyCheck: true });
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableReadyCheck: true, keyPrefix: config.REDIS_KEY_PREFIX });
   // Without a listener an unreachable Redis would crash the process; readiness reports it instead.
   let lastError = '';
   redis.on('error', (err: Error) => {
