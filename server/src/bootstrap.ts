@@ -38,6 +38,11 @@ export async function createApp(config: AppConfig = loadConfig()): Promise<NestF
     reply.header('x-request-id', request.id);
     done();
   });
+  // A route may raise its own body limit with `@RouteConfig({ bodyLimit })` (uploads); every other route keeps BODY_LIMIT_BYTES.
+  adapter.getInstance().addHook('onRoute', (route) => {
+    const limit = (route.config as { bodyLimit?: unknown } | undefined)?.bodyLimit;
+    if (typeof limit === 'number') route.bodyLimit = limit;
+  });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     bufferLogs: true,
     rawBody: true,
@@ -54,6 +59,8 @@ async function serveH5(app: NestFastifyApplication, dir: string): Promise<void> 
   const root = path.resolve(dir);
   if (!fs.existsSync(path.join(root, 'index.html'))) throw new Error(`H5_DIST_DIR: no index.html in ${root}; build the H5 app first`);
   await app.register(fastifyStatic, { root, prefix: '/', wildcard: false, index: ['index.html'] });
+  // The ops console is a subpackage of the same H5 app (hash routing): `/ops` is its address.
+  app.getHttpAdapter().getInstance().get('/ops', (_req, reply) => reply.redirect('/#/packages/ops/index', 302));
 }
 
 export async function startApp(config: AppConfig = loadConfig()): Promise<NestFastifyApplication> {
