@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { createTestDatabase, dropTestDatabase } from '@qingting/prisma';
 import { chromium, type Browser } from 'playwright-core';
@@ -34,6 +35,10 @@ export async function startSystem(): Promise<RunningSystem> {
       REDIS_URL: process.env.REDIS_URL || 'redis://127.0.0.1:6379',
       H5_DIST_DIR: H5_DIST,
       SEED_DEMO_DATA: 'true',
+      // Its own WeChat simulator on a free port, with keys of its own.
+      WECHAT_START_SIMULATOR: 'true',
+      WECHAT_SIM_URL: 'http://127.0.0.1:0',
+      WECHAT_KEYS_FILE: path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'qingting-e2e-')), 'wechat-keys.json'),
       LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { workspaceRoot } from '@qingting/prisma';
 import { AppConfig, ConfigError, loadConfig } from './infra/config/app-config';
 import { startApp } from './bootstrap';
 import { defaultKeysFile } from './wechat/wechat-settings';
@@ -9,12 +8,16 @@ import { createSimulator, Simulator } from './wechat-sim/simulator';
 async function startEmbeddedSimulator(config: AppConfig): Promise<Simulator | undefined> {
   if (!config.WECHAT_START_SIMULATOR || !config.wechatSimulated) return undefined;
   const url = new URL(config.WECHAT_SIM_URL);
-  return createSimulator({
+  const simulator = await createSimulator({
     host: url.hostname,
     port: Number(url.port || 80),
     keysFile: defaultKeysFile(config),
-    stateFile: path.join(workspaceRoot(), '.data', 'wechat-sim-state.json'),
+    // Kept beside its keys: the simulator's orders only make sense with the keys that signed them.
+    stateFile: path.join(path.dirname(defaultKeysFile(config)), 'wechat-sim-state.json'),
   });
+  // Port 0 asks for any free port: the API must then call the one the simulator got.
+  config.WECHAT_SIM_URL = simulator.url;
+  return simulator;
 }
 
 async function main(): Promise<void> {
