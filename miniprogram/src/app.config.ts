@@ -11,6 +11,19 @@ export default defineAppConfig({
       root: 'packages/listener',
       pages: ['profile/index'],
     },
+    {
+      root: 'packages/workbench',
+      pages: ['index'],
+    },
+    {
+      root: 'packages/apply',
+      pages: ['index', 'form/index', 'training/index', 'quiz/index'],
+    },
+    {
+      // The ops console (H5, desktop browser): #/packages/ops/index
+      root: 'packages/ops',
+      pages: ['index'],
+    },
   ],
   window: {
     backgroundTextStyle: 'light',

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { DEFAULT_TIER_PRICE_BOUNDS, TOPIC_CODES, listenerSearchText, makeAlias, ratingAvgCenti } from '@qingting/shared';
+import { DEFAULT_TIER_PRICE_BOUNDS, TOPIC_CODES, listenerSearchText, makeAlias, ratingAvgCenti, recommendScore } from '@qingting/shared';
 import type { Gender, ListenerTier, Prisma, PrismaClient, Topic } from '../generated/client/client';
 
 export interface SeedSummary {
@@ -84,6 +84,8 @@ export async function seedDemoData(prisma: PrismaClient): Promise<SeedSummary> {
       const intro = `我是一个愿意倾听的过来人，擅长陪你聊${[...topics].length}个方向的烦恼。在这里你可以放心说出心里话，我会认真听、不评判，陪你慢慢理清思路，找到让自己舒服一点的办法。`;
       const tags = [pick(EXPERIENCE_TAGS), pick(EXPERIENCE_TAGS)].filter((t, idx, all) => all.indexOf(t) === idx);
       const distinctTalkers = ordersServed;
+      const repeatTalkers = Math.floor(distinctTalkers * (0.3 + random() * 0.5));
+      const ordersReceived = ordersServed + Math.floor(random() * 5);
       const profile: Omit<Prisma.ListenerProfileUncheckedCreateInput, 'userId'> = {
         gender,
         intro,
@@ -93,8 +95,8 @@ export async function seedDemoData(prisma: PrismaClient): Promise<SeedSummary> {
         ageRange: pick(['18-25', '26-35', '36-45', '46以上']),
         workingHours: [{ day: 1 + (i % 7), start: '19:00', end: '23:00' }, { day: 1 + ((i + 3) % 7), start: '20:00', end: '23:30' }],
         distinctTalkers,
-        repeatTalkers: Math.floor(distinctTalkers * (0.3 + random() * 0.5)),
-        ordersReceived: ordersServed + Math.floor(random() * 5),
+        repeatTalkers,
+        ordersReceived,
         ordersAccepted: ordersServed,
         acceptSecondsSum: ordersServed * (30 + Math.floor(random() * 240)),
         ratingAvgCenti: ratingAvgCenti(ratingSum, reviewCount),
@@ -107,7 +109,7 @@ export async function seedDemoData(prisma: PrismaClient): Promise<SeedSummary> {
         ratingCount: reviewCount,
         ordersServed,
         minutesServed: ordersServed * 25,
-        recommendScore: (reviewCount ? Math.round((ratingSum / reviewCount) * 100) : 450) + (online ? 200 : 0) + ordersServed,
+        recommendScore: recommendScore({ ratingSum, ratingCount: reviewCount, ordersReceived, ordersAccepted: ordersServed, distinctTalkers, repeatTalkers, ordersServed, online }),
       };
       const user = await tx.user.create({
         data: {

@@ -8,6 +8,9 @@ import { DatabaseModule } from './infra/database/database.module';
 import { LoggingModule } from './infra/logging/logging.module';
 import { RedisModule } from './infra/redis/redis.module';
 import { ListenersModule } from './listeners/listeners.module';
+import { OpsModule } from './ops/ops.module';
+import { StorageModule } from './storage/storage.module';
+import { VettingModule } from './vetting/vetting.module';
 import { WechatModule } from './wechat/wechat.module';
 
 @Module({})
@@ -15,7 +18,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), LoggingModule, DatabaseModule, RedisModule, AuditModule, WechatModule, IdentityModule, HealthModule, ListenersModule],
+      imports: [ConfigModule.forRoot(config), LoggingModule, DatabaseModule, RedisModule, AuditModule, WechatModule, IdentityModule, HealthModule, ListenersModule, StorageModule, VettingModule, OpsModule],
     };
   }
 }

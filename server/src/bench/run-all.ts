@@ -1,8 +1,10 @@
+import { benchDiscovery } from './discovery.bench';
 import { benchHttpAdapter } from './http-adapter.bench';
 
 /** `pnpm bench`: every benchmark, one after another (they share the machine's two cores). */
 async function main(): Promise<void> {
   await benchHttpAdapter();
+  await benchDiscovery();
 }
 
 main().then(

@@ -12,6 +12,7 @@ import { WechatApiClient, WechatApiError } from '../wechat/wechat-api.client';
 import type { AuthUser } from './auth.decorators';
 import { FieldCrypto } from './field-crypto.service';
 import { IssuedSession, SessionService } from './session.service';
+import { ListenersService } from '../listeners/listeners.service';
 
 /** What a person sees of their own account; never their openid. */
 export interface Me {
@@ -37,6 +38,7 @@ export class IdentityService {
     private readonly audit: AuditService,
     private readonly limiter: RateLimiter,
     private readonly config: AppConfig,
+    private readonly listeners: ListenersService,
   ) {}
 
   /** wx.login code → openid → the user (created with a random alias and avatar on first login) → a session. */
@@ -89,6 +91,8 @@ export class IdentityService {
       await tx.user.update({ where: { id: actor.id }, data: { alias: trimmed } });
       await this.audit.record({ actorId: actor.id, action: 'identity.alias_change', subjectType: 'user', subjectId: actor.id }, tx);
     });
+    // A listener is searchable by alias: keep the search text in step.
+    await this.listeners.refreshSearchText(actor.id);
     return this.me(actor.id);
   }
 

@@ -1,9 +1,10 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { Public } from '../identity/auth.decorators';
-import type { ListenerCard, Page } from '@qingting/shared';
-import { ListListenersQuery, ListenerIdParam } from './dto/list-listeners.query';
+import type { ListenerCard, ListenerProfileView, Page, ReviewItem } from '@qingting/shared';
+import { AuthUser, CurrentUser, Public } from '../identity/auth.decorators';
+import { ListListenersQuery, ListenerIdParam, ReviewsQuery } from './dto/list-listeners.query';
 import { ListenersService } from './listeners.service';
 
+/** Discovery and public profiles: no login needed; a token, when sent, personalises (`canRebook`). */
 @Public()
 @Controller('api/listeners')
 export class ListenersController {
@@ -15,7 +16,12 @@ export class ListenersController {
   }
 
   @Get(':id')
-  get(@Param() params: ListenerIdParam): Promise<ListenerCard> {
-    return this.listeners.get(params.id);
+  get(@Param() params: ListenerIdParam, @CurrentUser() user: AuthUser | undefined): Promise<ListenerProfileView> {
+    return this.listeners.get(params.id, user?.id);
+  }
+
+  @Get(':id/reviews')
+  reviews(@Param() params: ListenerIdParam, @Query() query: ReviewsQuery): Promise<Page<ReviewItem>> {
+    return this.listeners.reviews(params.id, query);
   }
 }

@@ -1,4 +1,8 @@
 import type { ListenerCard, Page, Topic } from '@qingting/shared'
+import type { ListenerFilter } from '../../services/listeners'
+
+/** Everything the list is filtered and sorted by besides the topic chip. */
+export type FeedOptions = Omit<ListenerFilter, 'topic'>
 
 /**
  * The home list as a pure state machine, so paging, topic switches and stale responses are testable
@@ -13,6 +17,7 @@ export type FeedStatus =
 
 export interface FeedState {
   topic: Topic | null
+  options: FeedOptions
   items: ListenerCard[]
   nextCursor: string | null
   status: FeedStatus
@@ -21,13 +26,15 @@ export interface FeedState {
 }
 
 export type FeedAction =
-  | { type: 'reload'; topic: Topic | null; seq: number }
+  /** `options` absent: keep the current sort, keyword and filters. */
+  | { type: 'reload'; topic: Topic | null; seq: number; options?: FeedOptions }
   | { type: 'loadMore'; seq: number }
   | { type: 'loaded'; seq: number; page: Page<ListenerCard> }
   | { type: 'failed'; seq: number; message: string }
 
 export const initialFeed: FeedState = {
   topic: null,
+  options: {},
   items: [],
   nextCursor: null,
   status: 'loading',
@@ -38,7 +45,7 @@ export const initialFeed: FeedState = {
 export function feedReducer(state: FeedState, action: FeedAction): FeedState {
   switch (action.type) {
     case 'reload':
-      return { ...state, topic: action.topic, items: [], nextCursor: null, status: 'loading', requestSeq: action.seq, errorMessage: null }
+      return { ...state, topic: action.topic, options: action.options ?? state.options, items: [], nextCursor: null, status: 'loading', requestSeq: action.seq, errorMessage: null }
     case 'loadMore':
       if (!canLoadMore(state)) return state
       return { ...state, status: 'loadingMore', requestSeq: action.seq, errorMessage: null }
@@ -64,4 +71,9 @@ export function canLoadMore(state: FeedState): boolean {
 /** The cursor to send with the request that `state` is waiting for. */
 export function cursorFor(state: FeedState): string | null {
   return state.status === 'loadingMore' ? state.nextCursor : null
+}
+
+/** The filter of the request `state` is waiting for. */
+export function filterFor(state: FeedState): ListenerFilter {
+  return { topic: state.topic, ...state.options }
 }

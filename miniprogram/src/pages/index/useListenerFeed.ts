@@ -1,13 +1,13 @@
 import { useCallback, useEffect, useReducer, useRef } from 'react'
 import type { Topic } from '@qingting/shared'
 import { fetchListenerPage } from '../../services/listeners'
-import { canLoadMore, cursorFor, feedReducer, initialFeed } from './feed'
+import { canLoadMore, cursorFor, feedReducer, filterFor, initialFeed, type FeedOptions } from './feed'
 
 function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err)
 }
 
-/** Drives the home list: first page, topic switches, next pages, retries. */
+/** Drives the home list: first page, topic/filter/sort/keyword switches, next pages, retries. */
 export function useListenerFeed() {
   const [state, dispatch] = useReducer(feedReducer, initialFeed)
   const seq = useRef(0)
@@ -19,15 +19,16 @@ export function useListenerFeed() {
   useEffect(() => {
     if (state.status !== 'loading' && state.status !== 'loadingMore') return
     const mySeq = state.requestSeq
-    fetchListenerPage({ topic: state.topic }, cursorFor(state)).then(
+    fetchListenerPage(filterFor(state), cursorFor(state)).then(
       (page) => dispatch({ type: 'loaded', seq: mySeq, page }),
       (err) => dispatch({ type: 'failed', seq: mySeq, message: errorMessage(err) }),
     )
   }, [state.requestSeq])
 
-  const reload = useCallback((topic: Topic | null) => {
+  /** New topic, and optionally new sort/keyword/filters (absent: keep them). */
+  const reload = useCallback((topic: Topic | null, options?: FeedOptions) => {
     seq.current += 1
-    dispatch({ type: 'reload', topic, seq: seq.current })
+    dispatch({ type: 'reload', topic, seq: seq.current, options })
   }, [])
 
   const loadMore = useCallback(() => {

@@ -207,6 +207,10 @@ export class AppConfig {
   @IsString()
   IDENTITY_VERIFIER_SECRET?: string;
 
+  /** Subscribe-message template of the vetting decision (applied / changes requested / rejected). */
+  @IsString()
+  WECHAT_TEMPLATE_VETTING_RESULT = 'vetting-result';
+
   get wechatSimulated(): boolean {
     return !this.WECHAT_APPID;
   }
@@ -229,6 +233,7 @@ const CONFIG_KEYS = [
   'WECHAT_START_SIMULATOR', 'FIELD_ENCRYPTION_KEYS', 'FIELD_ENCRYPTION_KEY_ID', 'SESSION_TTL_HOURS',
   'LOGIN_RATE_LIMIT_PER_MINUTE', 'PROFILE_RATE_LIMIT_PER_HOUR',
   'UPLOAD_DIR', 'IDENTITY_VERIFIER', 'IDENTITY_VERIFIER_URL', 'IDENTITY_VERIFIER_SECRET',
+  'WECHAT_TEMPLATE_VETTING_RESULT',
 ] as const satisfies readonly (keyof AppConfig)[];
 
 export class ConfigError extends Error {

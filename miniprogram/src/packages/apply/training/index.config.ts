@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '倾听者培训' })

@@ -1,0 +1,74 @@
+import Taro from '@tarojs/taro'
+import { API_BASE, apiGet, apiPost } from '../../services/api'
+import { sessionToken } from '../../services/session'
+
+export interface QueueItem {
+  id: string
+  status: string
+  alias: string
+  gender: string
+  ageRange: string
+  topics: string[]
+  identityVerified: boolean
+  certificateClaim: boolean
+  firstReviewerId: string | null
+  submittedAt: string
+}
+
+export interface ApplicationDetail extends QueueItem {
+  userId: string
+  intro: string
+  tags: string[]
+  experience: string
+  scenarioAnswer: string
+  certificates: { id: string; mimeType: string; sizeBytes: number }[]
+  voiceIntro: { id: string; mimeType: string; sizeBytes: number } | null
+  identityCheckRef: string | null
+  trainingPassed: boolean
+  decidedById: string | null
+  decisionReason: string | null
+  decidedAt: string | null
+  realName: string
+  idNumber: string
+}
+
+export interface AuditEntry {
+  id: string
+  actorId: string | null
+  action: string
+  subjectType: string
+  subjectId: string
+  detail: unknown
+  createdAt: string
+}
+
+export interface Page<T> {
+  items: T[]
+  nextCursor: string | null
+}
+
+export const fetchMe = () => apiGet<{ id: string; alias: string; roles: string[] }>('/api/me')
+export const fetchQueue = (status?: string, cursor?: string) => apiGet<Page<QueueItem>>('/api/ops/vetting/applications', { status, cursor, limit: 20 })
+export const fetchDetail = (id: string) => apiGet<ApplicationDetail>(`/api/ops/vetting/applications/${id}`)
+export const approve = (id: string) => apiPost<ApplicationDetail>(`/api/ops/vetting/applications/${id}/approve`)
+export const reject = (id: string, reason: string) => apiPost<ApplicationDetail>(`/api/ops/vetting/applications/${id}/reject`, { reason })
+export const requestChanges = (id: string, reason: string) => apiPost<ApplicationDetail>(`/api/ops/vetting/applications/${id}/request-changes`, { reason })
+export const reveal = (id: string, field: 'realName' | 'idNumber') => apiPost<{ field: string; value: string }>(`/api/ops/vetting/applications/${id}/sensitive`, { field })
+export const fetchAudit = (q: { subjectType?: string; subjectId?: string; cursor?: string }) => apiGet<Page<AuditEntry>>('/api/ops/audit', { ...q, limit: 50 })
+
+/** A stored file as a data URL (the upload route needs the session header, so no plain <img src>). */
+export async function fileDataUrl(fileId: string, mimeType: string): Promise<string> {
+  const token = sessionToken()
+  const res = await Taro.request<ArrayBuffer>({
+    url: `${API_BASE}/api/uploads/${fileId}`,
+    method: 'GET',
+    header: token ? { authorization: `Bearer ${token}` } : {},
+    responseType: 'arraybuffer',
+    dataType: '其他',
+  })
+  if (res.statusCode !== 200) throw new Error('文件读取失败')
+  const bytes = new Uint8Array(res.data)
+  let binary = ''
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
+  return `data:${mimeType};base64,${btoa(binary)}`
+}

@@ -1,0 +1,3 @@
+export default definePageConfig({
+  navigationBarTitleText: '倾听者工作台',
+})

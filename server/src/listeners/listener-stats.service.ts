@@ -1,0 +1,93 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Prisma } from '@qingting/prisma';
+import type Redis from 'ioredis';
+import { DomainError } from '../common/errors/domain-error';
+import { PrismaService } from '../infra/database/prisma.service';
+import { REDIS } from '../infra/redis/redis.module';
+import { CURRENT_INPUTS, recommendScoreSql } from './recommend-score';
+
+const served = (listenerId: string) => `listener:served-talkers:${listenerId}`;
+
+/**
+ * Incremental stats of a listener, called by the modules that own the events (orders,
+ * sessions, reviews). Each call is one atomic UPDATE that also recomputes the rating average
+ * and the recommended score from the new values, so concurrent calls never lose an update
+ * and nothing is ever recomputed from orders.
+ */
+@Injectable()
+export class ListenerStatsService {
+  constructor(
+    private readonly prisma: PrismaService,
+    @Inject(REDIS) private readonly redis: Redis,
+  ) {}
+
+  /** A new order was placed with the listener (paid): counts towards the response rate. */
+  async recordOrderReceived(listenerId: string): Promise<void> {
+    return this.update(listenerId, Prisma.sql`orders_received = orders_received + 1`, { ...CURRENT_INPUTS, ordersReceived: Prisma.sql`orders_received + 1` });
+  }
+
+  /** The listener accepted an order `seconds` after it was received. */
+  async recordAccepted(listenerId: string, seconds: number): Promise<void> {
+    const s = nonNegativeInt(seconds, 'seconds');
+    return this.update(listenerId, Prisma.sql`orders_accepted = orders_accepted + 1, accept_seconds_sum = accept_seconds_sum + ${s}`, {
+      ...CURRENT_INPUTS,
+      ordersAccepted: Prisma.sql`orders_accepted + 1`,
+    });
+  }
+
+  /**
+   * A session with `talkerId` was completed: one more order served, `minutes` more served.
+   * The talker's first session with this listener makes them a distinct talker, the second a
+   * repeat talker (repurchase rate = repeat / distinct).
+   *
+   * `previousSessions` is how many sessions this talker had completed with this listener
+   * before this one; the sessions module should pass it from its own table (the durable
+   * truth). Until that table exists it may be omitted: a per-listener Redis hash counts
+   * sessions per talker instead (HINCRBY, atomic; lost with Redis, so only a stop-gap).
+   */
+  async recordServed(listenerId: string, talkerId: string, minutes: number, previousSessions?: number): Promise<void> {
+    const m = nonNegativeInt(minutes, 'minutes');
+    const nth = previousSessions !== undefined ? nonNegativeInt(previousSessions, 'previousSessions') + 1 : await this.redis.hincrby(served(listenerId), talkerId, 1);
+    const distinct = nth === 1 ? 1 : 0;
+    const repeat = nth === 2 ? 1 : 0;
+    return this.update(
+      listenerId,
+      Prisma.sql`orders_served = orders_served + 1, minutes_served = minutes_served + ${m},
+        distinct_talkers = distinct_talkers + ${distinct}, repeat_talkers = repeat_talkers + ${repeat}`,
+      {
+        ...CURRENT_INPUTS,
+        ordersServed: Prisma.sql`orders_served + 1`,
+        distinctTalkers: Prisma.sql`distinct_talkers + ${distinct}`,
+        repeatTalkers: Prisma.sql`repeat_talkers + ${repeat}`,
+      },
+    );
+  }
+
+  /** A review with `stars` (1–5) was published for the listener. */
+  async recordReview(listenerId: string, stars: number): Promise<void> {
+    if (!Number.isInteger(stars) || stars < 1 || stars > 5) throw new RangeError(`stars must be 1–5, got ${stars}`);
+    return this.update(
+      listenerId,
+      Prisma.sql`rating_sum = rating_sum + ${stars}, rating_count = rating_count + 1,
+        rating_avg_centi = ((rating_sum + ${stars})::bigint * 100 / (rating_count + 1))::int`,
+      { ...CURRENT_INPUTS, ratingSum: Prisma.sql`rating_sum + ${stars}`, ratingCount: Prisma.sql`rating_count + 1` },
+    );
+  }
+
+  /** Recomputes the score from the current columns (after the toggle or a bulk change). */
+  async refreshScore(listenerId: string): Promise<void> {
+    return this.update(listenerId, Prisma.sql`user_id = user_id`, CURRENT_INPUTS);
+  }
+
+  private async update(listenerId: string, set: Prisma.Sql, scoreInputs: typeof CURRENT_INPUTS): Promise<void> {
+    const changed = await this.prisma.client.$executeRaw`
+      UPDATE listener_profiles SET ${set}, recommend_score = ${recommendScoreSql(scoreInputs)}
+      WHERE user_id = ${listenerId}::uuid`;
+    if (changed === 0) throw new DomainError('listener/not_found');
+  }
+}
+
+function nonNegativeInt(n: number, what: string): number {
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`${what} must be a non-negative integer, got ${n}`);
+  return n;
+}
