@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { workspaceRoot } from '@qingting/prisma';
@@ -30,4 +31,15 @@ export function report(name: string, rows: Record<string, unknown>[], notes: Rec
   const dir = path.join(workspaceRoot(), 'artifacts', 'bench');
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, `${name}.json`), JSON.stringify({ name, at: new Date().toISOString(), rows, ...notes }, null, 2));
+}
+
+/** Starts a bare `node:http` handler on a free loopback port: the frameworkless baselines. */
+export function serveBare(handler: http.RequestListener): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = http.createServer(handler);
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      resolve({ url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) });
+    }),
+  );
 }

@@ -1,5 +1,4 @@
 import { Pool } from 'pg';
-import http from 'node:http';
 import { createTestDatabase, dropTestDatabase, pgPoolConfig } from '@qingting/prisma';
 import { plainToInstance } from 'class-transformer';
 import { createApp } from '../bootstrap';
@@ -8,7 +7,7 @@ import { discoverySql, encodeDiscoveryCursor, type DiscoveryRow } from '../liste
 import { ListListenersQuery } from '../listeners/dto/list-listeners.query';
 import { toListenerCard } from '../listeners/listener-card';
 import { CURRENT_INPUTS, recommendScoreSql } from '../listeners/recommend-score';
-import { load, LoadResult, report } from './bench-util';
+import { load, LoadResult, report, serveBare } from './bench-util';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = 64;
@@ -89,7 +88,7 @@ function query(topic: string, limit: number): ListListenersQuery {
  * validation, no presence lookup.
  */
 function baseline(pool: PgPoolLike): Promise<{ url: string; close: () => Promise<void> }> {
-  const server = http.createServer((req, res) => {
+  return serveBare((req, res) => {
     const u = new URL(req.url ?? '/', 'http://x');
     const q = query(u.searchParams.get('topic') ?? 'MARRIAGE', Number(u.searchParams.get('limit') ?? 20));
     const s = discoverySql(q, { now: new Date() });
@@ -114,18 +113,14 @@ function baseline(pool: PgPoolLike): Promise<{ url: string; close: () => Promise
       },
     );
   });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      resolve({ url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) });
-    }),
-  );
 }
 
 /** Discovery (topic filter + recommended sort, page of 20) at 64 connections: the app vs the bare baseline, same run. */
 export async function benchDiscovery(): Promise<void> {
   const databaseUrl = await createTestDatabase('qingting_bench');
   const pool = new Pool(pgPoolConfig(databaseUrl));
+  // Dropping the database at the end (WITH FORCE) ends connections a straggling request may hold.
+  pool.on('error', () => undefined);
   const results: Record<'baseline' | 'app', LoadResult[]> = { baseline: [], app: [] };
   let seedMs = 0;
   let plan = '';

@@ -1,4 +1,3 @@
-import http from 'node:http';
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
@@ -6,7 +5,7 @@ import { createTestDatabase, dropTestDatabase, openDatabase, seedDemoData } from
 import { AppModule } from '../app.module';
 import { configureApp, createApp } from '../bootstrap';
 import { AppConfig, loadConfig } from '../infra/config/app-config';
-import { load, LoadResult, report } from './bench-util';
+import { load, LoadResult, report, serveBare } from './bench-util';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = 2;
@@ -19,16 +18,10 @@ async function expressApp(config: AppConfig): Promise<INestApplication> {
 
 /** The ceiling: bare node:http answering the same liveness body, no framework at all. */
 function bareNode(): Promise<{ url: string; close: () => Promise<void> }> {
-  const server = http.createServer((_req, res) => {
+  return serveBare((_req, res) => {
     res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
     res.end('{"status":"ok"}');
   });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      resolve({ url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) });
-    }),
-  );
 }
 
 /**

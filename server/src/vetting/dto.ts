@@ -1,7 +1,8 @@
 import { TOPIC_CODES, type Topic } from '@qingting/shared';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
+import { PageQuery } from '../common/page-query.dto';
 import {
-  ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min,
+  ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min,
 } from 'class-validator';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -82,22 +83,10 @@ export class ReasonBody {
   reason!: string;
 }
 
-export class QueueQuery {
+export class QueueQuery extends PageQuery {
   @IsOptional()
   @IsIn(APPLICATION_STATUSES, { message: `status 应为 ${APPLICATION_STATUSES.join('、')} 之一` })
   status?: (typeof APPLICATION_STATUSES)[number];
-
-  @IsOptional()
-  @IsString()
-  @Matches(/^[A-Za-z0-9_-]{10,200}$/, { message: 'cursor 无效，请从第一页重新加载' })
-  cursor?: string;
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'limit 必须是整数' })
-  @Min(1, { message: 'limit 至少为 1' })
-  @Max(50, { message: 'limit 不能超过 50' })
-  limit = 20;
 }
 
 export const SENSITIVE_FIELDS = ['realName', 'idNumber'] as const;

@@ -9,7 +9,6 @@ import { AppConfig } from '../infra/config/app-config';
 import { PrismaService } from '../infra/database/prisma.service';
 import { StorageService } from '../storage/storage.service';
 import { WechatApiClient } from '../wechat/wechat-api.client';
-import { toMyApplication } from './application.service';
 import { QueueQuery } from './dto';
 import { DEFAULT_NEW_TEXT_PRICE_FEN } from './tier.rules';
 import { TrainingService } from './training.service';

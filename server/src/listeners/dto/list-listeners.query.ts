@@ -10,6 +10,7 @@ import {
   type Topic,
 } from '@qingting/shared';
 import { Transform, Type } from 'class-transformer';
+import { PageQuery } from '../../common/page-query.dto';
 import {
   ArrayMaxSize,
   IsBoolean,
@@ -19,7 +20,6 @@ import {
   IsOptional,
   IsString,
   IsUUID,
-  Matches,
   Max,
   MaxLength,
   Min,
@@ -38,7 +38,8 @@ const toList = ({ value }: { value: unknown }) =>
 
 export const MAX_PRICE_FEN = 1_000_000;
 
-export class ListListenersQuery {
+/** The cursor is opaque: `nextCursor` of the previous page with the same filters and sort. */
+export class ListListenersQuery extends PageQuery {
   @IsOptional()
   @IsIn(TOPIC_CODES as Topic[], { message: `topic 只能是 ${TOPIC_CODES.join(' / ')} 之一` })
   topic?: Topic;
@@ -104,18 +105,6 @@ export class ListListenersQuery {
   @MaxLength(LISTENER_QUERY_MAX_CHARS, { message: `搜索关键词不能超过 ${LISTENER_QUERY_MAX_CHARS} 个字` })
   q?: string;
 
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'limit 必须是整数' })
-  @Min(1, { message: 'limit 至少为 1' })
-  @Max(50, { message: 'limit 不能超过 50' })
-  limit = 20;
-
-  /** Opaque: `nextCursor` of the previous page with the same filters and sort. */
-  @IsOptional()
-  @IsString({ message: 'cursor 无效，请从第一页重新加载' })
-  @Matches(/^[A-Za-z0-9_-]{1,300}$/, { message: 'cursor 无效，请从第一页重新加载' })
-  cursor?: string;
 }
 
 export class ListenerIdParam {
@@ -123,16 +112,6 @@ export class ListenerIdParam {
   id!: string;
 }
 
-export class ReviewsQuery {
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'limit 必须是整数' })
-  @Min(1, { message: 'limit 至少为 1' })
-  @Max(50, { message: 'limit 不能超过 50' })
-  limit = 10;
-
-  @IsOptional()
-  @IsString({ message: 'cursor 无效，请从第一页重新加载' })
-  @Matches(/^[A-Za-z0-9_-]{1,300}$/, { message: 'cursor 无效，请从第一页重新加载' })
-  cursor?: string;
+export class ReviewsQuery extends PageQuery {
+  override limit = 10;
 }
