@@ -39,8 +39,14 @@ describe('loadConfig', () => {
   };
 
   it('refuses the embedded stand-ins and the WeChat simulator in production', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/DATABASE_URL: required in production[\s\S]*REDIS_URL: required[\s\S]*WECHAT_APPID: required/);
-    const keys = { FIELD_ENCRYPTION_KEYS: `k2026:${Buffer.alloc(32, 7).toString('base64')}`, FIELD_ENCRYPTION_KEY_ID: 'k2026' };
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/DATABASE_URL: required in production[\s\S]*REDIS_URL: required[\s\S]*WECHAT_APPID: required[\s\S]*IDENTITY_VERIFIER: must be `http`/);
+    const keys = {
+      FIELD_ENCRYPTION_KEYS: `k2026:${Buffer.alloc(32, 7).toString('base64')}`,
+      FIELD_ENCRYPTION_KEY_ID: 'k2026',
+      IDENTITY_VERIFIER: 'http',
+      IDENTITY_VERIFIER_URL: 'https://idcheck.example/verify',
+      IDENTITY_VERIFIER_SECRET: 'secret',
+    };
     expect(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgresql://u@h/db', REDIS_URL: 'redis://h:6379', ...LIVE_WECHAT })).toThrow(/FIELD_ENCRYPTION_KEYS: required in production/);
     expect(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgresql://u@h/db', REDIS_URL: 'redis://h:6379', ...LIVE_WECHAT, ...keys })).not.toThrow();
     expect(() => loadConfig({ ...keys, FIELD_ENCRYPTION_KEY_ID: 'k2025' })).toThrow(/FIELD_ENCRYPTION_KEY_ID: must name one of the keys/);

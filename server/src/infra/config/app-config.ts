@@ -261,6 +261,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       problems.push(`FIELD_ENCRYPTION_KEY_ID: must name one of the keys in FIELD_ENCRYPTION_KEYS (${ids.join(', ')})`);
     }
   }
+  if (config.NODE_ENV === 'production' && config.IDENTITY_VERIFIER === 'simulator') problems.push('IDENTITY_VERIFIER: must be `http` (a real provider) in production');
   if (config.IDENTITY_VERIFIER === 'http' && !config.IDENTITY_VERIFIER_URL) problems.push('IDENTITY_VERIFIER_URL: required when IDENTITY_VERIFIER=http');
   if (problems.length) throw new ConfigError(problems);
   return config;
