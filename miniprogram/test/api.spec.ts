@@ -1,5 +1,5 @@
 import fakeTaro, { fakeStorage } from './fakes/taro'
-import { API_BASE, ApiError, apiGet, apiRequest } from '../src/services/api'
+import { API_BASE, ApiError, apiGet, apiRequest, assetUrl } from '../src/services/api'
 import { CLIENT_ERROR_CODES, toApiError } from '../src/services/api-error'
 import { fetchListenerPage } from '../src/services/listeners'
 
@@ -100,5 +100,12 @@ describe('apiRequest (Taro.request wrapper)', () => {
     fakeTaro.request.mockResolvedValueOnce({ statusCode: 200, data: { items: [], nextCursor: null } })
     await fetchListenerPage({ topic: 'FAMILY' }, 'c2')
     expect(fakeTaro.request.mock.calls[0][0].url).toBe(`${API_BASE}/api/listeners?limit=20&topic=FAMILY&cursor=c2`)
+  })
+})
+
+describe('assetUrl', () => {
+  it('resolves a server-relative path against the API base, leaves absolute URLs alone', () => {
+    expect(assetUrl('/api/avatars/s.svg?g=a')).toBe(`${API_BASE.replace(/\/+$/, '')}/api/avatars/s.svg?g=a`)
+    expect(assetUrl('https://cdn.example/a.png')).toBe('https://cdn.example/a.png')
   })
 })

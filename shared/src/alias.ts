@@ -25,15 +25,28 @@ function hash(text: string): number {
   return h >>> 0;
 }
 
-/** A generated avatar (an SVG data URI): a colour picked by `seed` and the alias's first character. */
-export function avatarDataUri(seed: string, alias: string): string {
+/** The character an avatar shows: the alias's first character after its adjective. */
+export function avatarGlyph(alias: string): string {
+  return Array.from(alias.replace(ADJECTIVE_PREFIX, ''))[0] ?? '听';
+}
+
+/**
+ * Where a generated avatar is served (`GET /api/avatars/<seed>.svg?g=<glyph>`, public and
+ * cacheable forever: seed and glyph determine it). A short path rather than an inline image keeps
+ * list responses small; clients resolve it against the API's base URL.
+ */
+export function avatarPath(seed: string, alias: string): string {
+  return `/api/avatars/${encodeURIComponent(seed)}.svg?g=${encodeURIComponent(avatarGlyph(alias))}`;
+}
+
+/** The avatar itself: a colour picked by `seed` and the glyph on it. */
+export function avatarSvg(seed: string, glyph: string): string {
   const color = AVATAR_COLORS[hash(seed) % AVATAR_COLORS.length];
-  const glyph = Array.from(alias.replace(ADJECTIVE_PREFIX, ''))[0] ?? '听';
-  const svg =
+  return (
     `<svg xmlns="http://www.w3.org/2000/svg" width="96" height="96" viewBox="0 0 96 96">` +
     `<rect width="96" height="96" rx="48" fill="${color}"/>` +
-    `<text x="48" y="60" font-size="40" text-anchor="middle" fill="#fff" font-family="sans-serif">${escapeXml(glyph)}</text></svg>`;
-  return `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
+    `<text x="48" y="60" font-size="40" text-anchor="middle" fill="#fff" font-family="sans-serif">${escapeXml(glyph)}</text></svg>`
+  );
 }
 
 function escapeXml(text: string): string {

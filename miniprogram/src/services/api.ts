@@ -9,6 +9,11 @@ export { ApiError } from './api-error'
 /** Baked in at build time from TARO_APP_API_BASE (see config/index.ts); '' means this page's own origin. */
 export const API_BASE: string = process.env.TARO_APP_API_BASE ?? 'http://localhost:3000'
 
+/** A server-relative asset path (e.g. an avatar `/api/avatars/…`) as a URL the platform can load. */
+export function assetUrl(pathOrUrl: string): string {
+  return pathOrUrl.startsWith('/') ? `${API_BASE.replace(/\/+$/, '')}${pathOrUrl}` : pathOrUrl
+}
+
 /** What Taro.request can hand back as a body. */
 type RawBody = string | Record<string, unknown> | ArrayBuffer
 

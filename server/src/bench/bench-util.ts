@@ -12,9 +12,13 @@ export interface LoadResult {
   errors: number;
 }
 
-/** A bounded load on a loopback URL: fixed connections and duration, then it stops. */
+/**
+ * A bounded load on a loopback URL: fixed connections and duration, then it stops. The load is
+ * generated in a worker thread, so it does not share the event loop of the server under test
+ * (the servers run in this process).
+ */
 export async function load(url: string, seconds: number, connections = 32): Promise<LoadResult> {
-  const r = await autocannon({ url, connections, duration: seconds, pipelining: 1 });
+  const r = await autocannon({ url, connections, duration: seconds, pipelining: 1, workers: 1 });
   return {
     requestsPerSec: Math.round(r.requests.average),
     latencyP50Ms: r.latency.p50,

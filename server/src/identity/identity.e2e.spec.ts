@@ -26,7 +26,11 @@ describe('identity (e2e: app + WeChat simulator + PostgreSQL + Redis)', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ token: expect.any(String), expiresAt: expect.any(String), user: { roles: ['TALKER'], hasPhone: false, listener: null } });
     expect(res.body.user.alias).toMatch(/^\S{2,}\d{4}$/);
-    expect(res.body.user.avatarUrl).toMatch(/^data:image\/svg\+xml/);
+    expect(res.body.user.avatarUrl).toMatch(/^\/api\/avatars\/[\w-]+\.svg\?g=/);
+    const avatar = await fetch(t.url + res.body.user.avatarUrl);
+    expect(avatar.headers.get('content-type')).toContain('image/svg+xml');
+    expect(avatar.headers.get('cache-control')).toContain('immutable');
+    expect(await avatar.text()).toMatch(/^<svg[\s\S]*<\/svg>$/);
     expect(JSON.stringify(res.body)).not.toContain(openid);
 
     const me = await t.request('/api/me', { headers: bearer(res.body.token) });
@@ -35,6 +39,11 @@ describe('identity (e2e: app + WeChat simulator + PostgreSQL + Redis)', () => {
     // The same WeChat account logs in to the same user.
     const again = await login((await mintCode(openid)).code);
     expect(again.body.user.id).toBe(res.body.user.id);
+  });
+
+  it('refuses a malformed avatar address with 400', async () => {
+    expect((await t.request('/api/avatars/..%2Fetc.svg?g=a')).body.code).toBe('request/invalid');
+    expect((await t.request('/api/avatars/abc.svg')).body.code).toBe('request/invalid');
   });
 
   it('refuses a used or unknown code with 400 auth/login_failed', async () => {

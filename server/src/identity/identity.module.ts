@@ -4,6 +4,7 @@ import { RateLimiter } from '../common/rate-limiter.service';
 import { ListenersModule } from '../listeners/listeners.module';
 import { AuthGuard } from './auth.guard';
 import { FieldCrypto } from './field-crypto.service';
+import { AvatarsController } from './avatars.controller';
 import { IdentityController } from './identity.controller';
 import { IdentityService } from './identity.service';
 import { SensitiveDataService } from './sensitive-data.service';
@@ -13,7 +14,7 @@ import { SessionService } from './session.service';
 @Global()
 @Module({
   imports: [ListenersModule],
-  controllers: [IdentityController],
+  controllers: [IdentityController, AvatarsController],
   providers: [IdentityService, SessionService, FieldCrypto, SensitiveDataService, RateLimiter, { provide: APP_GUARD, useClass: AuthGuard }],
   exports: [SessionService, FieldCrypto, SensitiveDataService, RateLimiter],
 })

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { Role } from '@qingting/prisma';
-import { avatarDataUri, makeAlias } from '@qingting/shared';
+import { avatarPath, makeAlias } from '@qingting/shared';
 import { AuditService } from '../audit/audit.service';
 import { DomainError } from '../common/errors/domain-error';
 import { RateLimiter } from '../common/rate-limiter.service';
@@ -72,7 +72,7 @@ export class IdentityService {
     return {
       id: user.id,
       alias: user.alias,
-      avatarUrl: avatarDataUri(user.avatarSeed, user.alias),
+      avatarUrl: avatarPath(user.avatarSeed, user.alias),
       roles: user.roles,
       hasPhone: user.phoneEnc !== null,
       listener: user.listener,

@@ -1,4 +1,4 @@
-import { avatarDataUri, ratio, type Gender, type ListenerCard, type ListenerStats, type Topic, type WorkingHoursEntry } from '@qingting/shared';
+import { avatarPath, ratio, type Gender, type ListenerCard, type ListenerStats, type Topic, type WorkingHoursEntry } from '@qingting/shared';
 
 /** The public columns a card is built from (a Prisma row or a raw discovery row, mapped). */
 export interface CardSource {
@@ -29,7 +29,7 @@ export function toListenerCard(p: CardSource, onlineNow: boolean): ListenerCard 
   return {
     id: p.userId,
     alias: p.alias,
-    avatarUrl: avatarDataUri(p.avatarSeed, p.alias),
+    avatarUrl: avatarPath(p.avatarSeed, p.alias),
     gender: p.gender,
     tier: p.tier,
     topics: p.topics as Topic[],

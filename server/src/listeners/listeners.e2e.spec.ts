@@ -26,7 +26,7 @@ describe('GET /api/listeners (e2e)', () => {
     expect(first.body.nextCursor).not.toBe(made[2].user.id);
     const card = first.body.items[0];
     expect(card).toMatchObject({ alias: made[0].user.alias, topics: ['CAREER'], prices: { TEXT: 2000 }, rating: null, online: false });
-    expect(card.avatarUrl).toMatch(/^data:image\/svg\+xml/);
+    expect(card.avatarUrl).toMatch(/^\/api\/avatars\/[\w-]+\.svg\?g=/);
     expect(JSON.stringify(first.body)).not.toContain(made[0].user.openid);
 
     const second = await t.request(`/api/listeners?limit=2&cursor=${first.body.nextCursor}`);

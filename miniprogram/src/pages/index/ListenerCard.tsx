@@ -1,5 +1,6 @@
 import { Image, Text, View } from '@tarojs/components'
 import { topicLabel, type ListenerCard as ListenerCardData } from '@qingting/shared'
+import { assetUrl } from '../../services/api'
 import { priceLabels, ratingLabel } from '../../utils/labels'
 
 interface Props {
@@ -12,7 +13,7 @@ export default function ListenerCard({ listener, onOpen }: Props) {
   return (
     <View className='listener-card' data-id={listener.id} onClick={() => onOpen?.(listener.id)}>
       <View className='listener-card__avatar-wrap'>
-        <Image className='listener-card__avatar' src={listener.avatarUrl} mode='aspectFill' lazyLoad />
+        <Image className='listener-card__avatar' src={assetUrl(listener.avatarUrl)} mode='aspectFill' lazyLoad />
         {listener.online && <View className='listener-card__online' aria-label='在线' />}
       </View>
       <View className='listener-card__body'>

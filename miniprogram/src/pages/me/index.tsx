@@ -1,7 +1,7 @@
 import { useState } from 'react'
 import { Image, Input, Text, View } from '@tarojs/components'
 import Taro, { useDidShow } from '@tarojs/taro'
-import { ApiError } from '../../services/api'
+import { ApiError, assetUrl } from '../../services/api'
 import { changeAlias, deleteAccount, fetchMe, loginAgain, logout, meEntries, shuffleAvatar, type Me } from '../../services/me'
 import './index.scss'
 
@@ -80,7 +80,7 @@ export default function MePage() {
   return (
     <View className='me'>
       <View className='me__card'>
-        <Image className='me__avatar' src={me.avatarUrl} onClick={() => run(shuffleAvatar, '已换新头像')} />
+        <Image className='me__avatar' src={assetUrl(me.avatarUrl)} onClick={() => run(shuffleAvatar, '已换新头像')} />
         <View className='me__who'>
           {editing === null ? (
             <View className='me__alias-row' onClick={() => setEditing(me.alias)}>

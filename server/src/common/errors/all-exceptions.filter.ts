@@ -41,7 +41,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const requestId = request?.raw?.id ?? request?.id;
     if (requestId) body.requestId = String(requestId);
     if (error.status >= 500) this.logger.error({ err: exception, requestId }, 'unhandled error');
-    this.adapterHost.httpAdapter.reply(ctx.getResponse(), body, error.status);
+    const adapter = this.adapterHost.httpAdapter;
+    // Errors are always JSON, even on routes that declared another content type (an image).
+    adapter.setHeader(ctx.getResponse(), 'content-type', 'application/json; charset=utf-8');
+    adapter.reply(ctx.getResponse(), body, error.status);
   }
 
   private toDomainError(exception: unknown): DomainError {

@@ -32,14 +32,14 @@ describe('error format (e2e)', () => {
     const user = await createUser(t.prisma);
     const violation = await createUser(t.prisma, { openid: user.openid }).catch((e: unknown) => e);
     const replies: { body: unknown; status: number }[] = [];
-    const filter = new AllExceptionsFilter({ httpAdapter: { reply: (_res: unknown, body: unknown, status: number) => replies.push({ body, status }) } } as never);
+    const filter = new AllExceptionsFilter({ httpAdapter: { setHeader: () => undefined, reply: (_res: unknown, body: unknown, status: number) => replies.push({ body, status }) } } as never);
     filter.catch(violation, { switchToHttp: () => ({ getRequest: () => ({ id: 'r1' }), getResponse: () => ({}) }) } as never);
     expect(replies).toEqual([{ status: 409, body: { code: 'db/conflict', message: expect.any(String), requestId: 'r1' } }]);
   });
 
   it('turns an unexpected error into 500 internal/error without leaking its message', () => {
     const replies: { body: { code: string; message: string }; status: number }[] = [];
-    const filter = new AllExceptionsFilter({ httpAdapter: { reply: (_res: unknown, body: never, status: number) => replies.push({ body, status }) } } as never);
+    const filter = new AllExceptionsFilter({ httpAdapter: { setHeader: () => undefined, reply: (_res: unknown, body: never, status: number) => replies.push({ body, status }) } } as never);
     filter.catch(new Error('secret connection string'), { switchToHttp: () => ({ getRequest: () => ({}), getResponse: () => ({}) }) } as never);
     expect(replies[0].status).toBe(500);
     expect(replies[0].body.code).toBe('internal/error');

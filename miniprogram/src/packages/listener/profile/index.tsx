@@ -2,6 +2,7 @@ import { Button, Image, Text, View } from '@tarojs/components'
 import Taro, { useRouter } from '@tarojs/taro'
 import { useCallback, useEffect, useState } from 'react'
 import { topicLabel, type ListenerProfileView, type ReviewItem } from '@qingting/shared'
+import { assetUrl } from '../../../services/api'
 import { fetchListenerProfile, fetchReviews } from '../../../services/listeners'
 import { priceLabels, ratingLabel } from '../../../utils/labels'
 import { minutesLabel, percentLabel, secondsLabel, starsLabel, workingHoursLabels } from './format'
@@ -69,7 +70,7 @@ export default function ListenerProfile() {
     <View className='listener-profile'>
       <View className='profile-head'>
         <View className='profile-head__avatar-wrap'>
-          <Image className='profile-head__avatar' src={p.avatarUrl} mode='aspectFill' />
+          <Image className='profile-head__avatar' src={assetUrl(p.avatarUrl)} mode='aspectFill' />
           {p.online && <View className='profile-online-dot' aria-label='在线' />}
         </View>
         <View className='profile-head__info'>

@@ -1,3 +1,4 @@
+import { avatarGlyph, avatarPath, avatarSvg } from '../src/alias';
 import { formatFen } from '../src/money';
 import { TOPICS, TOPIC_CODES, isTopic, topicLabel } from '../src/topics';
 
@@ -22,5 +23,14 @@ describe('topics', () => {
     expect(isTopic('MARRIAGE')).toBe(true);
     expect(isTopic('marriage')).toBe(false);
     expect(topicLabel('CAREER')).toBe('职场');
+  });
+});
+
+describe('generated avatars', () => {
+  it('shows the first character after the adjective, at a short stable path', () => {
+    expect(avatarGlyph('安静的鲸鱼0427')).toBe('鲸');
+    expect(avatarPath('seed-1', '安静的鲸鱼0427')).toBe(`/api/avatars/seed-1.svg?g=${encodeURIComponent('鲸')}`);
+    expect(avatarSvg('seed-1', '鲸')).toBe(avatarSvg('seed-1', '鲸'));
+    expect(avatarSvg('seed-1', '<')).toContain('&#60;');
   });
 });
