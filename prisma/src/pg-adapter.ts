@@ -68,8 +68,11 @@ export function pgPoolConfig(url: string, max = 10): pg.PoolConfig {
  * still holds a connection, which PostgreSQL refuses. This one closes the pool first.
  */
 class PrismaPgWithShadowCleanup extends PrismaPg {
-  constructor(private readonly poolConfig: pg.PoolConfig) {
-    super(poolConfig);
+  constructor(
+    private readonly poolConfig: pg.PoolConfig,
+    pool?: pg.Pool,
+  ) {
+    super(pool ?? poolConfig);
   }
 
   override async connectToShadowDb() {
@@ -87,6 +90,7 @@ class PrismaPgWithShadowCleanup extends PrismaPg {
   }
 }
 
-export function createPgAdapter(url: string): PrismaPg {
-  return new PrismaPgWithShadowCleanup(pgPoolConfig(url));
+/** The adapter for `url`; given `pool`, Prisma shares it (the caller ends it). */
+export function createPgAdapter(url: string, pool?: pg.Pool): PrismaPg {
+  return new PrismaPgWithShadowCleanup(pgPoolConfig(url), pool);
 }

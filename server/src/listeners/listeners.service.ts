@@ -40,7 +40,9 @@ export class ListenersService {
       presentIds = await this.presence.presentIds(now.getTime());
       if (query.onlineNow && presentIds.length === 0) return { items: [], nextCursor: null };
     }
-    const rows = await this.prisma.client.$queryRaw<DiscoveryRow[]>(discoverySql(query, { now, presentIds, cursor }));
+    // The hottest read: plain SQL rather than Prisma's raw-query path (see SqlReader).
+    const statement = discoverySql(query, { now, presentIds, cursor });
+    const rows = await this.prisma.sql.query<DiscoveryRow>(statement.text, statement.values);
     const page = rows.slice(0, query.limit);
     const present = await this.presence.presentAmong(page.filter((r) => r.online).map((r) => r.user_id));
     return {

@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { Database, PrismaClient, databaseTargetFromEnv, openDatabase, seedDemoData } from '@qingting/prisma';
+import { Database, PrismaClient, SqlReader, databaseTargetFromEnv, openDatabase, seedDemoData } from '@qingting/prisma';
 import { AppConfig } from '../config/app-config';
 
 /**
@@ -16,6 +16,12 @@ export class PrismaService implements OnModuleInit, OnApplicationShutdown {
   get client(): PrismaClient {
     if (!this.database) throw new Error('database not opened yet');
     return this.database.prisma;
+  }
+
+  /** Plain SQL for hot read paths (see SqlReader); everything else goes through `client`. */
+  get sql(): SqlReader {
+    if (!this.database) throw new Error('database not opened yet');
+    return this.database.sql;
   }
 
   async onModuleInit(): Promise<void> {
