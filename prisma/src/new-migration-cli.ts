@@ -1,0 +1,38 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { workspaceRoot } from './database-target';
+import { testServerUrl } from './testing';
+
+/**
+ * `pnpm db:migration <name>`: writes `prisma/migrations/<timestamp>_<name>/migration.sql` with the
+ * SQL that takes the existing migrations to schema.prisma. Uses `prisma migrate diff
+ * --from-migrations`, which replays the migrations into a temporary database on a PostgreSQL
+ * server (DATABASE_URL, else the local test server) and drops it; no data is touched.
+ * `prisma migrate dev` is not used: with the JS schema engine and driver adapters it fails here.
+ */
+function main(): void {
+  const name = process.argv[2];
+  if (!name || !/^[a-z0-9_]+$/.test(name)) {
+    process.stderr.write('usage: pnpm db:migration <snake_case_name>\n');
+    process.exit(2);
+  }
+  const dir = path.join(workspaceRoot(), 'prisma');
+  const sql = execFileSync('npx', ['prisma', 'migrate', 'diff', '--from-migrations', 'migrations', '--to-schema-datamodel', 'schema.prisma', '--script'], {
+    cwd: dir,
+    env: { ...process.env, DATABASE_URL: process.env.DATABASE_URL || testServerUrl() },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (!sql.trim() || /^-- This is an empty migration/.test(sql.trim())) {
+    process.stdout.write('schema.prisma matches the migrations: nothing to write\n');
+    return;
+  }
+  const stamp = new Date().toISOString().replace(/\D/g, '').slice(0, 14);
+  const target = path.join(dir, 'migrations', `${stamp}_${name}`);
+  fs.mkdirSync(target, { recursive: true });
+  fs.writeFileSync(path.join(target, 'migration.sql'), sql);
+  process.stdout.write(`wrote ${path.relative(workspaceRoot(), target)}/migration.sql; review it, then start the app to apply it\n`);
+}
+
+main();
