@@ -9,6 +9,7 @@ import { LoggingModule } from './infra/logging/logging.module';
 import { RedisModule } from './infra/redis/redis.module';
 import { ListenersModule } from './listeners/listeners.module';
 import { OpsModule } from './ops/ops.module';
+import { SchedulerModule } from './scheduler/scheduler.module';
 import { StorageModule } from './storage/storage.module';
 import { VettingModule } from './vetting/vetting.module';
 import { WechatModule } from './wechat/wechat.module';
@@ -18,7 +19,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), LoggingModule, DatabaseModule, RedisModule, AuditModule, WechatModule, IdentityModule, HealthModule, ListenersModule, StorageModule, VettingModule, OpsModule],
+      imports: [ConfigModule.forRoot(config), LoggingModule, DatabaseModule, RedisModule, AuditModule, SchedulerModule, WechatModule, IdentityModule, HealthModule, ListenersModule, StorageModule, VettingModule, OpsModule],
     };
   }
 }

@@ -211,6 +211,19 @@ export class AppConfig {
   @IsString()
   WECHAT_TEMPLATE_VETTING_RESULT = 'vetting-result';
 
+  // --- Scheduler (timers as rows) ---
+
+  /** Longest sleep between looks for due jobs; a job fires within about this much of its due time. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(50)
+  SCHEDULER_POLL_MS = 500;
+
+  /** Off for processes that must not run timers (a CLI, a read-only replica). */
+  @Transform(toBool)
+  @IsBoolean()
+  SCHEDULER_ENABLED = true;
+
   get wechatSimulated(): boolean {
     return !this.WECHAT_APPID;
   }
@@ -233,7 +246,7 @@ const CONFIG_KEYS = [
   'WECHAT_START_SIMULATOR', 'FIELD_ENCRYPTION_KEYS', 'FIELD_ENCRYPTION_KEY_ID', 'SESSION_TTL_HOURS',
   'LOGIN_RATE_LIMIT_PER_MINUTE', 'PROFILE_RATE_LIMIT_PER_HOUR',
   'UPLOAD_DIR', 'IDENTITY_VERIFIER', 'IDENTITY_VERIFIER_URL', 'IDENTITY_VERIFIER_SECRET',
-  'WECHAT_TEMPLATE_VETTING_RESULT',
+  'WECHAT_TEMPLATE_VETTING_RESULT', 'SCHEDULER_POLL_MS', 'SCHEDULER_ENABLED',
 ] as const satisfies readonly (keyof AppConfig)[];
 
 export class ConfigError extends Error {
