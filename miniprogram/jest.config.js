@@ -16,6 +16,8 @@ module.exports = {
     '^@tarojs/taro$': '<rootDir>/test/fakes/taro.ts',
     // Logic tests run as the h5 build would (Taro picks login.h5.ts there).
     '^(.*)/platform/login$': '<rootDir>/src/platform/login.h5.ts',
+    '^(.*)/platform/pay$': '<rootDir>/src/platform/pay.h5.ts',
+    '^(.*)/workbench/chime$': '<rootDir>/src/packages/workbench/chime.h5.ts',
     '^@qingting/shared$': '<rootDir>/../shared/src/index.ts',
     '^@/(.*)$': '<rootDir>/src/$1',
   },

@@ -12,6 +12,8 @@ export const ARTIFACTS = path.join(ROOT, 'artifacts', 'screenshots');
 
 export interface RunningSystem {
   url: string;
+  /** The WeChat simulator the API started (its `/__sim/…` controls), when it printed one. */
+  simUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -56,7 +58,10 @@ export async function startSystem(): Promise<RunningSystem> {
   for (;;) {
     // main.js prints its URLs once listening; the port is the one the OS gave it.
     const url = /health\s+(http:\/\/\S+)\/health\/ready/.exec(output.join(''))?.[1];
-    if (url && (await fetch(`${url}/health/ready`).then((r) => r.ok, () => false))) return { url, stop };
+    if (url && (await fetch(`${url}/health/ready`).then((r) => r.ok, () => false))) {
+      const simUrl = /wechat\s+simulator\s+(http:\/\/[^\s)]+)/.exec(output.join(''))?.[1];
+      return { url, simUrl, stop };
+    }
     if (proc.exitCode !== null || Date.now() > deadline) {
       await stop();
       throw new Error(`the API did not become ready:\n${output.join('')}`);

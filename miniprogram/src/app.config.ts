@@ -12,6 +12,10 @@ export default defineAppConfig({
       pages: ['profile/index'],
     },
     {
+      root: 'packages/order',
+      pages: ['create/index', 'detail/index', 'list/index'],
+    },
+    {
       root: 'packages/workbench',
       pages: ['index'],
     },

@@ -24,6 +24,7 @@ export const fakeStorage = new Map<string, unknown>()
 const fakeTaro = {
   request: jest.fn<Promise<FakeResponse>, [FakeRequestOption]>(),
   login: jest.fn<Promise<{ code: string; errMsg: string }>, []>(),
+  requestPayment: jest.fn<Promise<{ errMsg: string }>, [Record<string, unknown>]>(),
   getStorageSync: (key: string) => fakeStorage.get(key) ?? '',
   setStorageSync: (key: string, value: unknown) => void fakeStorage.set(key, value),
   removeStorageSync: (key: string) => void fakeStorage.delete(key),
@@ -32,3 +33,4 @@ const fakeTaro = {
 export default fakeTaro
 export const request = fakeTaro.request
 export const login = fakeTaro.login
+export const requestPayment = fakeTaro.requestPayment

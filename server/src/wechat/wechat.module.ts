@@ -21,6 +21,6 @@ import { resolveWechatSettings, WECHAT_SETTINGS, WechatSettings } from './wechat
     WechatNotifyService,
     ContentSecurityService,
   ],
-  exports: [WechatApiClient, WechatPayClient, WechatEvents, ContentSecurityService],
+  exports: [WECHAT_SETTINGS, WechatApiClient, WechatPayClient, WechatEvents, ContentSecurityService],
 })
 export class WechatModule {}

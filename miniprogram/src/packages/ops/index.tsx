@@ -5,9 +5,10 @@ import { ApiError } from '../../services/api'
 import { sessionToken } from '../../services/session'
 import { loginAsDemoOperator, OPS_LOGIN_AVAILABLE } from './ops-login'
 import * as ops from './ops-api'
+import { OrdersSection } from './orders'
 import './index.scss'
 
-type View_ = { kind: 'queue' } | { kind: 'detail'; id: string } | { kind: 'audit'; subjectType?: string; subjectId?: string }
+type View_ = { kind: 'orders' } | { kind: 'queue' } | { kind: 'detail'; id: string } | { kind: 'audit'; subjectType?: string; subjectId?: string }
 
 const OPERATOR_ROLES = ['REVIEWER', 'MODERATOR', 'AGENT', 'FINANCE', 'ADMIN']
 const STATUS_TEXT: Record<string, string> = { SUBMITTED: '待审核', AWAITING_SECOND_REVIEW: '待复核', CHANGES_REQUESTED: '待修改', APPROVED: '已通过', REJECTED: '已拒绝' }
@@ -15,7 +16,7 @@ const GENDER_TEXT: Record<string, string> = { FEMALE: '女', MALE: '男', UNDISC
 const msg = (err: unknown) => (err instanceof ApiError || err instanceof Error ? err.message : '网络异常')
 const when = (iso: string) => iso.replace('T', ' ').slice(0, 16)
 
-/** The ops console (H5, desktop): operator login, vetting queue and decisions, audit log. */
+/** The ops console (H5, desktop): operator login, vetting queue and decisions, orders and refunds, audit log. */
 export default function OpsConsole() {
   const [me, setMe] = useState<{ alias: string; roles: string[] } | null>(null)
   const [checking, setChecking] = useState(true)
@@ -68,13 +69,15 @@ export default function OpsConsole() {
     <View className='ops'>
       <View className='ops__nav'>
         <Text className='ops__brand'>倾听运营</Text>
-        <Text className={`ops__nav-item ops-nav-queue${view.kind !== 'audit' ? ' ops__nav-item--on' : ''}`} onClick={() => setView({ kind: 'queue' })}>入驻审核</Text>
+        <Text className={`ops__nav-item ops-nav-queue${view.kind === 'queue' || view.kind === 'detail' ? ' ops__nav-item--on' : ''}`} onClick={() => setView({ kind: 'queue' })}>入驻审核</Text>
+        <Text className={`ops__nav-item ops-nav-orders${view.kind === 'orders' ? ' ops__nav-item--on' : ''}`} onClick={() => setView({ kind: 'orders' })}>订单</Text>
         <Text className={`ops__nav-item ops-nav-audit${view.kind === 'audit' ? ' ops__nav-item--on' : ''}`} onClick={() => setView({ kind: 'audit' })}>审计日志</Text>
         <Text className='ops__nav-item ops__muted'>{me.alias}（{me.roles.filter((r) => OPERATOR_ROLES.includes(r)).join('/')}）</Text>
       </View>
       <View className='ops__main'>
         {view.kind === 'queue' && <Queue onOpen={(id) => setView({ kind: 'detail', id })} />}
         {view.kind === 'detail' && <Detail id={view.id} onBack={() => setView({ kind: 'queue' })} onAudit={() => setView({ kind: 'audit', subjectType: 'listener_application', subjectId: view.id })} />}
+        {view.kind === 'orders' && <OrdersSection roles={me.roles} />}
         {view.kind === 'audit' && <Audit subjectType={view.subjectType} subjectId={view.subjectId} />}
       </View>
     </View>

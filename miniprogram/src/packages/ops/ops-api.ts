@@ -1,6 +1,7 @@
 import Taro from '@tarojs/taro'
 import { API_BASE, apiGet, apiPost } from '../../services/api'
 import { sessionToken } from '../../services/session'
+import type { OrderView } from '../../services/orders'
 
 export interface QueueItem {
   id: string
@@ -72,3 +73,21 @@ export async function fileDataUrl(fileId: string, mimeType: string): Promise<str
   for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
   return `data:${mimeType};base64,${btoa(binary)}`
 }
+
+// Orders (PRODUCT.md §3, §11): search, detail with refunds and ledger lines, manual refund, ledger check.
+export type OpsOrder = OrderView
+/** Refunds and ledger postings are shown as the server sends them (amounts in `…Fen` fields). */
+export type OpsRecord = Record<string, unknown>
+export interface OpsOrderDetail extends OrderView {
+  refunds: OpsRecord[]
+  ledger: OpsRecord[]
+}
+export interface LedgerCheck {
+  ok: boolean
+  [key: string]: unknown
+}
+
+export const fetchOrders = (q: { q?: string; status?: string; cursor?: string }) => apiGet<Page<OpsOrder>>('/api/ops/orders', { ...q, limit: 20 })
+export const fetchOrder = (id: string) => apiGet<OpsOrderDetail>(`/api/ops/orders/${encodeURIComponent(id)}`)
+export const refundOrder = (id: string, amountFen: number, reason: string) => apiPost<unknown>(`/api/ops/orders/${encodeURIComponent(id)}/refund`, { amountFen, reason })
+export const checkLedger = () => apiGet<LedgerCheck>('/api/ops/ledger/check')

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useRef, useState } from 'react'
 import { formatFen, type ServiceType, type WorkbenchView, type WorkingHoursEntry } from '@qingting/shared'
 import { ApiError } from '../../services/api'
 import { fetchWorkbench, saveWorkingHours, savePrices, sendHeartbeat, setOnline } from '../../services/listeners'
+import { IncomingOrders } from './IncomingOrders'
 import { addSlot, dayLabel, fenToYuanInput, hoursProblems, pricesFromInputs } from './editor'
 import './index.scss'
 
@@ -95,6 +96,8 @@ export default function Workbench() {
           {d.online ? '在线中：倾诉者现在能看到你在线' : d.toggleOn ? '已开启，但当前不在你的工作时间内' : '已下线：开启后倾诉者可以找到在线的你'}
         </Text>
       </View>
+
+      <IncomingOrders />
 
       <View className='workbench-section workbench-hours'>
         <Text className='workbench-section__title'>工作时间（北京时间）</Text>

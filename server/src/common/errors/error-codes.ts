@@ -1,5 +1,6 @@
 import { IDENTITY_ERRORS } from '../../identity/identity.errors';
 import { LISTENER_ERRORS } from '../../listeners/listeners.errors';
+import { ORDER_ERRORS } from '../../orders/orders.errors';
 import { VETTING_ERRORS } from '../../vetting/vetting.errors';
 
 export interface ErrorSpec {
@@ -39,6 +40,6 @@ const COMMON_ERRORS = {
  * branch on the code, never on the message. Each feature module owns its table
  * (`<module>/<module>.errors.ts`); this merge is the only place codes meet HTTP.
  */
-export const ERROR_CODES = { ...COMMON_ERRORS, ...IDENTITY_ERRORS, ...LISTENER_ERRORS, ...VETTING_ERRORS };
+export const ERROR_CODES = { ...COMMON_ERRORS, ...IDENTITY_ERRORS, ...LISTENER_ERRORS, ...VETTING_ERRORS, ...ORDER_ERRORS };
 
 export type ErrorCode = keyof typeof ERROR_CODES;

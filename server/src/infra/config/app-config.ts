@@ -224,6 +224,49 @@ export class AppConfig {
   @IsBoolean()
   SCHEDULER_ENABLED = true;
 
+  // --- Orders, refunds, commission (PRODUCT.md §3) ---
+
+  /** How long a new order may stay unpaid before it is closed (locally and at WeChat Pay). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  ORDER_PAY_MINUTES = 15;
+
+  /** How long a paid order waits for the listener to accept before it is refunded in full. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  ORDER_ACCEPT_MINUTES = 10;
+
+  /** Most 15-minute units one session order may buy. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  ORDER_MAX_UNITS = 8;
+
+  /** How long a topic package's minutes stay usable after payment. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  PACKAGE_VALID_DAYS = 30;
+
+  /** Platform commission on session revenue and on gifts, in percent (rounded in the platform's favour). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  COMMISSION_SESSION_PERCENT = 30;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  COMMISSION_GIFT_PERCENT = 50;
+
+  /** Subscribe-message template telling a listener a paid order waits for them. */
+  @IsString()
+  WECHAT_TEMPLATE_ORDER_PAID = 'order-paid';
+
   get wechatSimulated(): boolean {
     return !this.WECHAT_APPID;
   }
@@ -247,6 +290,8 @@ const CONFIG_KEYS = [
   'LOGIN_RATE_LIMIT_PER_MINUTE', 'PROFILE_RATE_LIMIT_PER_HOUR',
   'UPLOAD_DIR', 'IDENTITY_VERIFIER', 'IDENTITY_VERIFIER_URL', 'IDENTITY_VERIFIER_SECRET',
   'WECHAT_TEMPLATE_VETTING_RESULT', 'SCHEDULER_POLL_MS', 'SCHEDULER_ENABLED',
+  'ORDER_PAY_MINUTES', 'ORDER_ACCEPT_MINUTES', 'ORDER_MAX_UNITS', 'PACKAGE_VALID_DAYS',
+  'COMMISSION_SESSION_PERCENT', 'COMMISSION_GIFT_PERCENT', 'WECHAT_TEMPLATE_ORDER_PAID',
 ] as const satisfies readonly (keyof AppConfig)[];
 
 export class ConfigError extends Error {

@@ -129,8 +129,15 @@ export default function ListenerProfile() {
       </View>
 
       <View className='profile-actions'>
-        <Button className='order-button' disabled>{p.canRebook ? '再次倾诉' : '立即倾诉'}</Button>
-        <Text className='profile-muted'>下单功能即将上线</Text>
+        <Button
+          className='order-button order-entry'
+          // Taro h5 styles any `disabled` attribute (even "false") as disabled: omit it unless true.
+          disabled={priceLabels(p.prices).length === 0 || undefined}
+          onClick={() => Taro.navigateTo({ url: `/packages/order/create/index?listenerId=${encodeURIComponent(p.id)}` })}
+        >
+          {p.canRebook ? '再次倾诉' : '立即倾诉'}
+        </Button>
+        {priceLabels(p.prices).length === 0 && <Text className='profile-muted'>TA 暂未开通服务</Text>}
       </View>
     </View>
   )

@@ -1,0 +1,121 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { ARTIFACTS, launchChromium, RunningSystem, startSystem } from './system';
+
+/**
+ * A talker buys a 2-unit text session in the H5 build: listener profile → 立即倾诉 → order
+ * creation → the WeChat simulator's cashier (确认支付) → back on the order detail, which syncs
+ * with the server and shows 已支付/待接单. The listener (a seeded one, made "online now" through
+ * the API: a simulator login code for its openid, the workbench toggle and a heartbeat) then
+ * accepts through the API and the talker sees 已接单.
+ */
+describe('checkout, end to end (Chromium + the WeChat simulator cashier)', () => {
+  let system: RunningSystem;
+  let browser: Browser;
+  let heartbeat: ReturnType<typeof setInterval> | undefined;
+
+  beforeAll(async () => {
+    system = await startSystem();
+    browser = await launchChromium();
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+  }, 90000);
+  afterAll(async () => {
+    if (heartbeat) clearInterval(heartbeat);
+    await browser?.close();
+    await system?.stop();
+  });
+
+  const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
+
+  async function api<T>(method: string, route: string, token: string | null, body?: unknown): Promise<T> {
+    const res = await fetch(`${system.url}${route}`, {
+      method,
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${route} → ${res.status} ${text}`);
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  /** Logs in as a seeded listener (openid `demo-listener-<i>`) through a simulator-minted login code. */
+  async function loginSeededListener(i: number): Promise<string> {
+    if (!system.simUrl) throw new Error('startSystem() did not report the WeChat simulator URL');
+    const minted = await (await fetch(`${system.simUrl}/__sim/login-codes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ openid: `demo-listener-${i}` }) })).json();
+    const { token } = await api<{ token: string }>('POST', '/api/auth/login', null, { code: minted.code });
+    return token;
+  }
+
+  it('a talker orders 2 units from an online listener, pays at the cashier and sees the order paid, then accepted', async () => {
+    // The listener: seeded, offering text, made online now (no working-hours limit, toggle on, heartbeat).
+    let listenerToken = '';
+    let listener: { id: string; alias: string; prices: { TEXT?: number } } | null = null;
+    for (let i = 0; i < 10 && !listener; i++) {
+      const token = await loginSeededListener(i);
+      const wb = await api<{ id: string; alias: string; prices: { TEXT?: number }; status: string }>('GET', '/api/workbench', token);
+      if (wb.status === 'ACTIVE' && typeof wb.prices.TEXT === 'number') {
+        listener = wb;
+        listenerToken = token;
+      }
+    }
+    expect(listener).not.toBeNull();
+    const L = listener!;
+    const unitPrice = L.prices.TEXT!;
+    await api('PUT', '/api/workbench/hours', listenerToken, { hours: [] });
+    await api('PUT', '/api/workbench/online', listenerToken, { online: true });
+    await api('POST', '/api/workbench/heartbeat', listenerToken, {});
+    heartbeat = setInterval(() => void api('POST', '/api/workbench/heartbeat', listenerToken, {}).catch(() => undefined), 20000);
+    const profile = await api<{ online: boolean }>('GET', `/api/listeners/${L.id}`, null);
+    expect(profile.online).toBe(true);
+
+    // The talker, in the browser: profile → 立即倾诉.
+    const page = await (await browser.newContext({ viewport: { width: 414, height: 896 } })).newPage();
+    await page.goto(`${system.url}/#/packages/listener/profile/index?id=${encodeURIComponent(L.id)}`);
+    await page.locator('.order-entry').waitFor({ timeout: 30000 });
+    await page.locator('.order-entry').click();
+
+    // Order creation: text, 2 units, the estimate, 去支付.
+    await page.locator('.order-create-submit').waitFor({ timeout: 15000 });
+    await page.locator('.order-service-TEXT').click();
+    await page.locator('.order-units-plus').click();
+    await page.locator('.order-units', { hasText: '2' }).waitFor();
+    const yuan = (fen: number) => `¥${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
+    expect(await page.locator('.order-subtotal').innerText()).toContain(`${yuan(unitPrice)} × 2 = ${yuan(unitPrice * 2)}`);
+    await shot(page, 'checkout-create');
+    await page.locator('.order-create-submit').click();
+
+    // The simulator's cashier page (another origin), then back.
+    await page.waitForURL(/\/__sim\/cashier/, { timeout: 15000 });
+    await page.getByRole('button', { name: '确认支付' }).waitFor({ timeout: 15000 });
+    await shot(page, 'checkout-cashier');
+    await page.getByRole('button', { name: '确认支付' }).click();
+
+    await page.waitForURL(/packages\/order\/detail\/index/, { timeout: 15000 });
+    const paid = page.locator('.order-status[data-status="PAID"]');
+    await paid.waitFor({ timeout: 20000 });
+    expect(await paid.innerText()).toContain('已支付/待接单');
+    expect(await page.locator('.order-total').innerText()).toContain(yuan(unitPrice * 2));
+    // The cashier's `result` was consumed: a reload does not sync again and still shows the order.
+    expect(page.url()).not.toContain('result=');
+    await shot(page, 'checkout-paid');
+
+    // The listener sees it among the incoming orders and accepts (through the API here).
+    const incoming = await api<{ items: { id: string; units: number; totalFen: number; status: string }[] }>('GET', '/api/orders?role=listener&status=PAID', listenerToken);
+    const order = incoming.items.find((o) => o.units === 2 && o.totalFen === unitPrice * 2);
+    expect(order).toBeDefined();
+    await api('POST', `/api/orders/${order!.id}/accept`, listenerToken);
+
+    await page.reload();
+    await page.locator('.order-status[data-status="ACCEPTED"]').waitFor({ timeout: 15000 });
+    await page.locator('.order-history__item[data-to="PAID"]').waitFor();
+    await shot(page, 'checkout-accepted');
+
+    // 我的订单 on the 消息 tab lists it.
+    await page.goto(`${system.url}/#/pages/messages/index`);
+    const item = page.locator(`.order-item[data-id="${order!.id}"]`);
+    await item.waitFor({ timeout: 15000 });
+    expect(await item.locator('.order-status').getAttribute('data-status')).toBe('ACCEPTED');
+    await shot(page, 'checkout-my-orders');
+  }, 120000);
+});

@@ -1,0 +1,82 @@
+import type { Page, ServiceType } from '@qingting/shared'
+import { apiGet, apiPost } from './api'
+
+/** Order states (PRODUCT.md §3). */
+export type OrderStatus =
+  | 'PENDING_PAYMENT'
+  | 'PAID'
+  | 'ACCEPTED'
+  | 'IN_SESSION'
+  | 'COMPLETED'
+  | 'SETTLED'
+  | 'CLOSED'
+  | 'REFUNDING'
+  | 'REFUNDED'
+  | 'PARTIALLY_REFUNDED'
+  | 'DISPUTED'
+
+export interface OrderTransition {
+  from: OrderStatus | null
+  to: OrderStatus
+  reason: string | null
+  at: string
+}
+
+/** An order as the server shows it to the talker or the listener (amounts in fen, computed on the server). */
+export interface OrderView {
+  id: string
+  outTradeNo?: string
+  kind: 'SESSION' | 'PACKAGE'
+  status: OrderStatus
+  serviceType: ServiceType
+  topic: string | null
+  units: number
+  minutes: number
+  unitPriceFen: number
+  subtotalFen: number
+  pointsDiscountFen: number
+  totalFen: number
+  refundedFen: number
+  payBy: string
+  acceptBy: string | null
+  paidAt: string | null
+  acceptedAt: string | null
+  createdAt: string
+  listener: { id: string; alias: string; avatarUrl: string }
+  talker: { alias: string; avatarUrl: string }
+  myRole: 'talker' | 'listener'
+  transitions?: OrderTransition[]
+}
+
+export interface TopicPackage {
+  id: string
+  topic: string
+  serviceType: ServiceType
+  minutes: number
+  priceFen: number
+}
+
+/** What "去支付" creates: a session (service type × units) or a topic package. Never a price. */
+export type CreateOrderInput =
+  | { listenerId: string; serviceType: ServiceType; units: number; topic?: string }
+  | { listenerId: string; packageId: string; topic?: string }
+
+/** What the server hands the client to pay with. */
+export interface PayParams {
+  requestPayment: { timeStamp: string; nonceStr: string; package: string; signType: 'RSA' | 'MD5' | 'HMAC-SHA256'; paySign: string }
+  cashierUrl: string | null
+}
+
+export const ORDER_PAGE_SIZE = 20
+const enc = encodeURIComponent
+
+export const createOrder = (input: CreateOrderInput) => apiPost<OrderView>('/api/orders', input)
+export const fetchPayParams = (id: string, returnUrl?: string) => apiPost<PayParams>(`/api/orders/${enc(id)}/pay`, returnUrl ? { returnUrl } : {})
+export const syncOrder = (id: string) => apiPost<OrderView>(`/api/orders/${enc(id)}/sync`)
+export const cancelOrder = (id: string, reason?: string) => apiPost<OrderView>(`/api/orders/${enc(id)}/cancel`, reason ? { reason } : {})
+export const acceptOrder = (id: string) => apiPost<OrderView>(`/api/orders/${enc(id)}/accept`)
+export const declineOrder = (id: string, reason: string) => apiPost<OrderView>(`/api/orders/${enc(id)}/decline`, { reason })
+export const fetchOrder = (id: string) => apiGet<OrderView>(`/api/orders/${enc(id)}`)
+export const fetchOrders = (q: { role: 'talker' | 'listener'; status?: OrderStatus; cursor?: string | null; limit?: number }) =>
+  apiGet<Page<OrderView>>('/api/orders', { role: q.role, status: q.status, cursor: q.cursor, limit: q.limit ?? ORDER_PAGE_SIZE })
+export const fetchPackages = (listenerId: string) => apiGet<TopicPackage[]>(`/api/listeners/${enc(listenerId)}/packages`)

@@ -1,0 +1,35 @@
+import type { OrderStatus } from '@qingting/prisma';
+import { DomainError } from '../common/errors/domain-error';
+
+/**
+ * The one table of allowed order transitions (PRODUCT.md §3). Every status change goes
+ * through `assertTransition` and a conditional update from the expected status.
+ *
+ * REFUNDING → REFUNDING records a further refund requested while one is in flight; CLOSED →
+ * REFUNDING is a payment that arrived after the order was closed (refunded in full).
+ */
+export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
+  PENDING_PAYMENT: ['PAID', 'CLOSED'],
+  PAID: ['ACCEPTED', 'REFUNDING'],
+  ACCEPTED: ['IN_SESSION', 'REFUNDING'],
+  IN_SESSION: ['COMPLETED', 'REFUNDING'],
+  COMPLETED: ['SETTLED', 'DISPUTED', 'REFUNDING'],
+  DISPUTED: ['COMPLETED', 'SETTLED', 'REFUNDING'],
+  REFUNDING: ['REFUNDING', 'REFUNDED', 'PARTIALLY_REFUNDED'],
+  PARTIALLY_REFUNDED: ['REFUNDING', 'DISPUTED', 'SETTLED'],
+  CLOSED: ['REFUNDING'],
+  REFUNDED: [],
+  SETTLED: [],
+};
+
+export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
+  return ORDER_TRANSITIONS[from].includes(to);
+}
+
+/** Throws 409 (`code`, default `order/state_changed`) when `from → to` is not in the table. */
+export function assertTransition(from: OrderStatus, to: OrderStatus, code: 'order/state_changed' | 'order/not_payable' | 'order/not_cancellable' | 'order/not_acceptable' | 'order/not_refundable' = 'order/state_changed'): void {
+  if (!canTransition(from, to)) throw new DomainError(code);
+}
+
+/** States from which a refund may be requested (money was paid and not all of it went back). */
+export const REFUNDABLE_STATES: readonly OrderStatus[] = (Object.keys(ORDER_TRANSITIONS) as OrderStatus[]).filter((s) => canTransition(s, 'REFUNDING'));

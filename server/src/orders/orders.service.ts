@@ -1,0 +1,415 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import type { Order, Prisma, User } from '@qingting/prisma';
+import type { Page } from '@qingting/shared';
+import { AuditService } from '../audit/audit.service';
+import { DomainError } from '../common/errors/domain-error';
+import type { AuthUser } from '../identity/auth.decorators';
+import { AppConfig } from '../infra/config/app-config';
+import { PrismaService } from '../infra/database/prisma.service';
+import { paymentLines } from '../ledger/ledger.rules';
+import { LedgerService, paymentKey } from '../ledger/ledger.service';
+import { ListenerStatsService } from '../listeners/listener-stats.service';
+import { SchedulerService } from '../scheduler/scheduler.service';
+import { requestPaymentParams, type RequestPaymentParams } from '../wechat/protocol/signing';
+import type { Transaction } from '../wechat/protocol/types';
+import { WechatApiClient } from '../wechat/wechat-api.client';
+import { WechatEvents } from '../wechat/wechat-events';
+import { WechatPayClient, WechatPayError } from '../wechat/wechat-pay.client';
+import { WECHAT_SETTINGS, WechatSettings } from '../wechat/wechat-settings';
+import type { CreateOrderBody, ListOrdersQuery } from './dto';
+import { lockOrder, moveOrder } from './order-state';
+import { olderThan, OrderView, pageOf, toOrderView } from './order-view';
+import { RefundService } from './refund.service';
+
+export const ORDER_EXPIRE_JOB = 'order.expire';
+export const ORDER_ACCEPT_TIMEOUT_JOB = 'order.accept_timeout';
+/** After-commit effects of a payment: listener stats and the listener's notification (exactly once). */
+export const ORDER_PAID_JOB = 'order.paid';
+
+const SERVICE_LABEL = { TEXT: '文字倾诉', VOICE: '语音倾诉' } as const;
+const PUBLIC_USER = { id: true, alias: true, avatarSeed: true } as const;
+
+export interface PayAnswer {
+  requestPayment: RequestPaymentParams;
+  /** The simulator's cashier page (H5 build); null against real WeChat. */
+  cashierUrl: string | null;
+}
+
+type PaymentOutcome = 'paid' | 'already_paid' | 'refunding_late_payment' | 'ignored';
+
+/**
+ * Orders (PRODUCT.md §3): pricing on the server, checkout through WeChat Pay JSAPI, payment
+ * confirmation by notification or query, accept / decline / cancel, and the two timers. Every
+ * status change goes through `moveOrder` (the transition table, a conditional update and the
+ * history row) inside one transaction with its effects (ledger, timers, refunds).
+ */
+@Injectable()
+export class OrdersService implements OnModuleInit {
+  private readonly logger = new Logger(OrdersService.name);
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly config: AppConfig,
+    private readonly scheduler: SchedulerService,
+    private readonly ledger: LedgerService,
+    private readonly refunds: RefundService,
+    private readonly wxpay: WechatPayClient,
+    private readonly wechat: WechatApiClient,
+    private readonly events: WechatEvents,
+    private readonly stats: ListenerStatsService,
+    private readonly audit: AuditService,
+    @Inject(WECHAT_SETTINGS) private readonly settings: WechatSettings,
+  ) {}
+
+  onModuleInit(): void {
+    this.events.on('transaction', async (event, tx) => void (await this.applyPayment(tx, event.resource, 'notification')));
+    this.scheduler.register(ORDER_EXPIRE_JOB, (job, tx) => this.expire(job.key, tx));
+    this.scheduler.register(ORDER_ACCEPT_TIMEOUT_JOB, (job, tx) => this.acceptTimeout(job.key, tx));
+    this.scheduler.register(ORDER_PAID_JOB, (job) => this.afterPaid(job.key));
+  }
+
+  // --- creating and paying ---
+
+  async create(user: AuthUser, body: CreateOrderBody): Promise<OrderView> {
+    if ((body.units === undefined) === (body.packageId === undefined)) throw new DomainError('order/units_or_package');
+    if (body.listenerId === user.id) throw new DomainError('order/self_order');
+    const listener = await this.prisma.client.listenerProfile.findUnique({ where: { userId: body.listenerId }, include: { user: { select: { deletedAt: true } } } });
+    if (!listener || listener.user.deletedAt) throw new DomainError('listener/not_found');
+    if (listener.status !== 'ACTIVE') throw new DomainError('order/listener_unavailable');
+    if (!listener.online) throw new DomainError('order/listener_offline');
+
+    let priced: { kind: 'SESSION' | 'PACKAGE'; units: number; unitPriceFen: number; minutes: number; subtotalFen: number; packageId: string | null; topic: Order['topic'] };
+    if (body.packageId) {
+      const pkg = await this.prisma.client.topicPackage.findFirst({ where: { id: body.packageId, listenerId: body.listenerId, active: true, serviceType: body.serviceType } });
+      if (!pkg) throw new DomainError('order/package_not_found');
+      priced = { kind: 'PACKAGE', units: 1, unitPriceFen: pkg.priceFen, minutes: pkg.minutes, subtotalFen: pkg.priceFen, packageId: pkg.id, topic: pkg.topic };
+    } else {
+      const unitPrice = body.serviceType === 'TEXT' ? listener.priceTextFen : listener.priceVoiceFen;
+      if (unitPrice === null || unitPrice <= 0) throw new DomainError('order/service_not_offered');
+      const units = body.units!;
+      if (units < 1 || units > this.config.ORDER_MAX_UNITS) {
+        throw new DomainError('order/units_out_of_range', `购买时长须为 1–${this.config.ORDER_MAX_UNITS} 个 15 分钟`, [{ field: 'units', problem: `须为 1–${this.config.ORDER_MAX_UNITS}` }]);
+      }
+      priced = { kind: 'SESSION', units, unitPriceFen: unitPrice, minutes: units * 15, subtotalFen: unitPrice * units, packageId: null, topic: body.topic ?? null };
+    }
+    const pointsDiscountFen = this.pointsDiscount(user.id, priced.subtotalFen);
+    const id = randomUUID();
+    const payBy = new Date(Date.now() + this.config.ORDER_PAY_MINUTES * 60_000);
+    await this.prisma.client.$transaction(async (tx) => {
+      await tx.order.create({
+        data: {
+          id,
+          outTradeNo: id.replace(/-/g, ''),
+          kind: priced.kind,
+          talkerId: user.id,
+          listenerId: body.listenerId,
+          serviceType: body.serviceType,
+          topic: priced.topic,
+          units: priced.units,
+          unitPriceFen: priced.unitPriceFen,
+          minutes: priced.minutes,
+          packageId: priced.packageId,
+          subtotalFen: priced.subtotalFen,
+          pointsDiscountFen,
+          totalFen: priced.subtotalFen - pointsDiscountFen,
+          payBy,
+        },
+      });
+      await tx.orderTransition.create({ data: { orderId: id, from: null, to: 'PENDING_PAYMENT', actorId: user.id, reason: '下单' } });
+      await this.scheduler.schedule(ORDER_EXPIRE_JOB, id, payBy, {}, tx);
+    });
+    return this.view(user.id, id);
+  }
+
+  /** The points hook (PRODUCT.md §9, at most 20 % of the subtotal): no points yet, so no discount. */
+  private pointsDiscount(_talkerId: string, _subtotalFen: number): number {
+    return 0;
+  }
+
+  async pay(user: AuthUser, orderId: string, returnUrl?: string): Promise<PayAnswer> {
+    const order = await this.partyOrder(user.id, orderId, 'talker');
+    if (order.status !== 'PENDING_PAYMENT' || order.payBy.getTime() <= Date.now()) throw new DomainError('order/not_payable');
+    let prepayId = order.prepayId;
+    let requestPayment: RequestPaymentParams;
+    if (prepayId) {
+      requestPayment = requestPaymentParams(this.settings.pay.appid, prepayId, this.settings.pay.merchantPrivateKey);
+    } else {
+      const talker = await this.prisma.client.user.findUniqueOrThrow({ where: { id: order.talkerId }, select: { openid: true } });
+      try {
+        const answer = await this.wxpay.prepayJsapi({
+          description: this.description(order),
+          outTradeNo: order.outTradeNo,
+          amountFen: order.totalFen,
+          payerOpenid: talker.openid,
+          expiresAt: order.payBy,
+          attach: order.id,
+        });
+        const { prepayId: created, ...params } = answer;
+        prepayId = created;
+        requestPayment = params;
+      } catch (err) {
+        if (err instanceof WechatPayError && (err.code === 'ORDERPAID' || err.code === 'ORDER_CLOSED')) {
+          await this.syncPayment(order);
+          throw new DomainError('order/not_payable');
+        }
+        this.logger.error({ err, orderId }, 'JSAPI prepay failed');
+        throw new DomainError('order/payment_unavailable');
+      }
+      await this.prisma.client.order.updateMany({ where: { id: order.id, status: 'PENDING_PAYMENT', prepayId: null }, data: { prepayId } });
+    }
+    const cashierUrl = this.settings.simulated
+      ? `${this.config.WECHAT_SIM_URL.replace(/\/+$/, '')}/__sim/cashier?prepay_id=${encodeURIComponent(prepayId)}${returnUrl ? `&return_url=${encodeURIComponent(returnUrl)}` : ''}`
+      : null;
+    return { requestPayment, cashierUrl };
+  }
+
+  private description(order: Order): string {
+    return order.kind === 'PACKAGE' ? `倾听-主题套餐 ${order.minutes}分钟` : `倾听-${SERVICE_LABEL[order.serviceType]} ${order.minutes}分钟`;
+  }
+
+  /** The client says it paid: ask WeChat Pay (the notification may be late) and apply a success as the notification would. */
+  async sync(user: AuthUser, orderId: string): Promise<OrderView> {
+    const order = await this.partyOrder(user.id, orderId, 'talker');
+    if (order.status === 'PENDING_PAYMENT' && order.prepayId) await this.syncPayment(order);
+    return this.view(user.id, orderId, true);
+  }
+
+  private async syncPayment(order: Order): Promise<void> {
+    let transaction: Transaction;
+    try {
+      transaction = await this.wxpay.queryByOutTradeNo(order.outTradeNo);
+    } catch (err) {
+      if (err instanceof WechatPayError && err.code === 'ORDER_NOT_EXIST') return;
+      this.logger.warn({ err, orderId: order.id }, 'WeChat Pay query failed');
+      return;
+    }
+    if (transaction.trade_state === 'SUCCESS' || transaction.trade_state === 'REFUND') {
+      await this.prisma.client.$transaction((tx) => this.applyPayment(tx, transaction, 'query'));
+    }
+  }
+
+  /**
+   * A successful payment reported by WeChat Pay (notification or query). Checked against the
+   * order (merchant, app, amount, payer); a mismatch or an unknown order is recorded with an
+   * alert and changes nothing (no throw: a retry would not make it right). PENDING_PAYMENT →
+   * PAID with its ledger posting and timers; a payment for a CLOSED order is refunded in full;
+   * anything already applied is a no-op.
+   */
+  async applyPayment(tx: Prisma.TransactionClient, t: Transaction, source: 'notification' | 'query' | 'expire'): Promise<PaymentOutcome> {
+    const found = await tx.order.findUnique({ where: { outTradeNo: t.out_trade_no } });
+    if (!found) {
+      await this.alert(tx, 'order.payment_unknown_order', t.out_trade_no, { source, outTradeNo: t.out_trade_no, transactionId: t.transaction_id, amount: t.amount?.total });
+      return 'ignored';
+    }
+    const talker = await tx.user.findUnique({ where: { id: found.talkerId }, select: { openid: true } });
+    const problems: string[] = [];
+    if (t.trade_state !== 'SUCCESS' && t.trade_state !== 'REFUND') problems.push(`trade_state ${t.trade_state}`);
+    if (t.mchid !== this.settings.pay.mchid) problems.push('mchid');
+    if (t.appid !== this.settings.pay.appid) problems.push('appid');
+    if (t.amount?.total !== found.totalFen) problems.push(`amount ${t.amount?.total} ≠ ${found.totalFen}`);
+    if (!talker || t.payer?.openid !== talker.openid) problems.push('payer');
+    if (!t.transaction_id) problems.push('transaction_id');
+    if (problems.length) {
+      await this.alert(tx, 'order.payment_mismatch', found.id, { source, problems, transactionId: t.transaction_id, amount: t.amount?.total });
+      return 'ignored';
+    }
+    if (found.transactionId === t.transaction_id) return 'already_paid';
+    // Timer row before order row, the order every path takes (no deadlock with the expiry job).
+    if (source !== 'expire' && found.status === 'PENDING_PAYMENT') await this.scheduler.cancel(ORDER_EXPIRE_JOB, found.id, tx);
+    const order = (await lockOrder(tx, found.id))!;
+    if (order.transactionId) {
+      if (order.transactionId !== t.transaction_id) await this.alert(tx, 'order.payment_duplicate', order.id, { source, transactionId: t.transaction_id, recorded: order.transactionId });
+      return 'already_paid';
+    }
+    const paidAt = t.success_time ? new Date(t.success_time) : new Date();
+    const posting = { kind: 'PAYMENT', idempotencyKey: paymentKey(order.id), orderId: order.id, entries: paymentLines(order.listenerId, order.totalFen, this.config.COMMISSION_SESSION_PERCENT) };
+    if (order.status === 'CLOSED') {
+      // Paid after we closed it (WeChat accepted the payment anyway): keep the money straight and give it all back.
+      await tx.order.updateMany({ where: { id: order.id, status: 'CLOSED', transactionId: null }, data: { transactionId: t.transaction_id, paidAt } });
+      await this.ledger.post(tx, posting);
+      await this.alert(tx, 'order.paid_after_close', order.id, { source, transactionId: t.transaction_id });
+      await this.refunds.refund(order.id, order.totalFen, '订单关闭后收到付款，自动全额退款', null, tx);
+      return 'refunding_late_payment';
+    }
+    if (order.status !== 'PENDING_PAYMENT') {
+      await this.alert(tx, 'order.payment_unexpected_state', order.id, { source, status: order.status, transactionId: t.transaction_id });
+      return 'ignored';
+    }
+    const acceptBy = new Date(Date.now() + this.config.ORDER_ACCEPT_MINUTES * 60_000);
+    await moveOrder(tx, order.id, 'PENDING_PAYMENT', 'PAID', {
+      actorId: null,
+      reason: source === 'notification' ? '微信支付通知：支付成功' : '查询微信支付：支付成功',
+      data: { transactionId: t.transaction_id, paidAt, acceptBy },
+    });
+    await this.ledger.post(tx, posting);
+    if (order.kind === 'PACKAGE') {
+      await tx.packageBalance.create({
+        data: { orderId: order.id, talkerId: order.talkerId, listenerId: order.listenerId, minutesTotal: order.minutes, minutesLeft: order.minutes, expiresAt: new Date(paidAt.getTime() + this.config.PACKAGE_VALID_DAYS * 86_400_000) },
+      });
+    }
+    await this.scheduler.schedule(ORDER_ACCEPT_TIMEOUT_JOB, order.id, acceptBy, {}, tx);
+    await this.scheduler.schedule(ORDER_PAID_JOB, order.id, new Date(), {}, tx);
+    return 'paid';
+  }
+
+  /** Runs once after a payment commits: the listener's received-orders counter and their subscribe message. */
+  private async afterPaid(orderId: string): Promise<void> {
+    const order = await this.prisma.client.order.findUnique({ where: { id: orderId } });
+    if (!order) return;
+    await this.stats.recordOrderReceived(order.listenerId);
+    try {
+      const listener = await this.prisma.client.user.findUnique({ where: { id: order.listenerId }, select: { openid: true, deletedAt: true } });
+      if (!listener || listener.deletedAt) return;
+      await this.wechat.sendSubscribeMessage({
+        touser: listener.openid,
+        template_id: this.config.WECHAT_TEMPLATE_ORDER_PAID,
+        page: `packages/orders/detail?id=${order.id}`,
+        data: {
+          thing1: { value: `${this.description(order).replace('倾听-', '')}`.slice(0, 20) },
+          amount2: { value: `${(order.totalFen / 100).toFixed(2)}元` },
+          time3: { value: new Date((order.acceptBy ?? new Date()).getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ') },
+          thing4: { value: `请在${this.config.ORDER_ACCEPT_MINUTES}分钟内接单` },
+        },
+      });
+    } catch (err) {
+      this.logger.warn({ err, orderId }, 'could not notify the listener of a paid order');
+    }
+  }
+
+  // --- the talker cancels, the listener accepts or declines ---
+
+  async cancel(user: AuthUser, orderId: string, reason?: string): Promise<OrderView> {
+    let order = await this.partyOrder(user.id, orderId, 'talker');
+    if (order.status === 'PENDING_PAYMENT') {
+      const closed = await this.closeAtWechat(order);
+      if (closed === 'paid') {
+        order = (await this.prisma.client.order.findUnique({ where: { id: orderId } }))!;
+      } else {
+        await this.prisma.client.$transaction(async (tx) => {
+          await this.scheduler.cancel(ORDER_EXPIRE_JOB, order.id, tx);
+          await moveOrder(tx, order.id, 'PENDING_PAYMENT', 'CLOSED', { actorId: user.id, reason: `用户取消${reason ? `：${reason}` : ''}`, data: { closedAt: new Date() }, code: 'order/not_cancellable' });
+        });
+        return this.view(user.id, orderId, true);
+      }
+    }
+    if (order.status !== 'PAID') throw new DomainError('order/not_cancellable');
+    const refund = await this.prisma.client.$transaction(async (tx) => {
+      await this.scheduler.cancel(ORDER_ACCEPT_TIMEOUT_JOB, order.id, tx);
+      const current = await lockOrder(tx, order.id);
+      if (current?.status !== 'PAID') throw new DomainError('order/not_cancellable');
+      return this.refunds.refund(order.id, order.totalFen - order.refundedFen, `用户在接单前取消，全额退款${reason ? `：${reason}` : ''}`, user.id, tx);
+    });
+    await this.refunds.submit(refund.id).catch((err) => this.logger.warn({ err, refundId: refund.id }, 'refund submit failed; the job retries'));
+    return this.view(user.id, orderId, true);
+  }
+
+  async accept(user: AuthUser, orderId: string): Promise<OrderView> {
+    const order = await this.partyOrder(user.id, orderId, 'listener');
+    if (order.status !== 'PAID') throw new DomainError('order/not_acceptable');
+    const acceptedAt = new Date();
+    await this.prisma.client.$transaction(async (tx) => {
+      await this.scheduler.cancel(ORDER_ACCEPT_TIMEOUT_JOB, order.id, tx);
+      await moveOrder(tx, order.id, 'PAID', 'ACCEPTED', { actorId: user.id, reason: '倾听者接单', data: { acceptedAt }, code: 'order/not_acceptable' });
+    });
+    const seconds = Math.max(0, Math.round((acceptedAt.getTime() - (order.paidAt ?? acceptedAt).getTime()) / 1000));
+    await this.stats.recordAccepted(order.listenerId, seconds).catch((err) => this.logger.warn({ err, orderId }, 'could not record the accept'));
+    return this.view(user.id, orderId, true);
+  }
+
+  async decline(user: AuthUser, orderId: string, reason: string): Promise<OrderView> {
+    const order = await this.partyOrder(user.id, orderId, 'listener');
+    if (order.status !== 'PAID') throw new DomainError('order/not_acceptable');
+    const refund = await this.prisma.client.$transaction(async (tx) => {
+      await this.scheduler.cancel(ORDER_ACCEPT_TIMEOUT_JOB, order.id, tx);
+      const current = await lockOrder(tx, order.id);
+      if (current?.status !== 'PAID') throw new DomainError('order/not_acceptable');
+      return this.refunds.refund(order.id, current.totalFen - current.refundedFen, `倾听者拒单，全额退款：${reason}`, user.id, tx);
+    });
+    await this.refunds.submit(refund.id).catch((err) => this.logger.warn({ err, refundId: refund.id }, 'refund submit failed; the job retries'));
+    return this.view(user.id, orderId, true);
+  }
+
+  // --- timers ---
+
+  /** Unpaid at payBy: close at WeChat Pay first; if WeChat says it was paid, apply the payment instead. */
+  private async expire(orderId: string, tx: Prisma.TransactionClient): Promise<void> {
+    const order = await tx.order.findUnique({ where: { id: orderId } });
+    if (!order || order.status !== 'PENDING_PAYMENT') return;
+    if (order.prepayId) {
+      const closed = await this.closeAtWechat(order, tx);
+      if (closed === 'paid') return;
+    }
+    await moveOrder(tx, order.id, 'PENDING_PAYMENT', 'CLOSED', { actorId: null, reason: `超过${this.config.ORDER_PAY_MINUTES}分钟未支付，订单关闭`, data: { closedAt: new Date() } });
+  }
+
+  /**
+   * Closes the WeChat Pay order. 'paid' when WeChat says it was paid meanwhile (the payment is
+   * then applied: in `tx` when given, else in its own transaction); transport failures throw.
+   */
+  private async closeAtWechat(order: Order, tx?: Prisma.TransactionClient): Promise<'closed' | 'paid'> {
+    if (!order.prepayId) return 'closed';
+    try {
+      await this.wxpay.close(order.outTradeNo);
+      return 'closed';
+    } catch (err) {
+      if (!(err instanceof WechatPayError)) throw err;
+      if (err.code === 'ORDER_NOT_EXIST') return 'closed';
+      if (err.code !== 'ORDERPAID') throw err;
+    }
+    const transaction = await this.wxpay.queryByOutTradeNo(order.outTradeNo);
+    if (tx) await this.applyPayment(tx, transaction, 'expire');
+    else await this.prisma.client.$transaction((t) => this.applyPayment(t, transaction, 'query'));
+    return 'paid';
+  }
+
+  /** Still PAID at acceptBy: the listener did not accept in time, full refund. */
+  private async acceptTimeout(orderId: string, tx: Prisma.TransactionClient): Promise<void> {
+    const order = await lockOrder(tx, orderId);
+    if (!order || order.status !== 'PAID') return;
+    await this.refunds.refund(order.id, order.totalFen - order.refundedFen, `倾听者${this.config.ORDER_ACCEPT_MINUTES}分钟内未接单，自动全额退款`, null, tx);
+  }
+
+  // --- reading ---
+
+  async list(user: AuthUser, query: ListOrdersQuery): Promise<Page<OrderView>> {
+    const rows = await this.prisma.client.order.findMany({
+      where: { ...(query.role === 'listener' ? { listenerId: user.id } : { talkerId: user.id }), ...(query.status ? { status: query.status } : {}), ...olderThan(query.cursor) },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: query.limit + 1,
+    });
+    const users = await this.usersOf(rows);
+    return pageOf(rows, query.limit, (o) => toOrderView(o, users, user.id));
+  }
+
+  async get(user: AuthUser, orderId: string): Promise<OrderView> {
+    await this.partyOrder(user.id, orderId);
+    return this.view(user.id, orderId, true);
+  }
+
+  private async view(viewerId: string, orderId: string, withTransitions = false): Promise<OrderView> {
+    const order = await this.prisma.client.order.findUniqueOrThrow({ where: { id: orderId }, include: withTransitions ? { transitions: { orderBy: [{ at: 'asc' }, { id: 'asc' }] } } : undefined });
+    const users = await this.usersOf([order]);
+    return toOrderView(order, users, viewerId, withTransitions ? (order as typeof order & { transitions: never[] }).transitions : undefined);
+  }
+
+  async usersOf(orders: Pick<Order, 'talkerId' | 'listenerId'>[]): Promise<Map<string, Pick<User, 'id' | 'alias' | 'avatarSeed'>>> {
+    const ids = [...new Set(orders.flatMap((o) => [o.talkerId, o.listenerId]))];
+    const users = ids.length ? await this.prisma.client.user.findMany({ where: { id: { in: ids } }, select: PUBLIC_USER }) : [];
+    return new Map(users.map((u) => [u.id, u]));
+  }
+
+  /** The order if the caller is a party to it (else 404, nothing revealed); 403 when in the wrong role. */
+  private async partyOrder(userId: string, orderId: string, role?: 'talker' | 'listener'): Promise<Order> {
+    const order = await this.prisma.client.order.findUnique({ where: { id: orderId } });
+    if (!order || (order.talkerId !== userId && order.listenerId !== userId)) throw new DomainError('order/not_found');
+    if (role === 'talker' && order.talkerId !== userId) throw new DomainError('order/forbidden');
+    if (role === 'listener' && order.listenerId !== userId) throw new DomainError('order/forbidden');
+    return order;
+  }
+
+  private async alert(tx: Prisma.TransactionClient, action: string, subjectId: string, detail: Record<string, unknown>): Promise<void> {
+    this.logger.error({ action, subjectId, ...detail }, `ALERT: ${action}`);
+    await this.audit.record({ actorId: null, action, subjectType: 'order', subjectId, detail }, tx);
+  }
+}
