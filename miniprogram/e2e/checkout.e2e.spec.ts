@@ -8,7 +8,7 @@ import { ARTIFACTS, launchChromium, RunningSystem, startSystem } from './system'
  * creation → the WeChat simulator's cashier (确认支付) → back on the order detail, which syncs
  * with the server and shows 已支付/待接单. The listener (a seeded one, made "online now" through
  * the API: a simulator login code for its openid, the workbench toggle and a heartbeat) then
- * accepts through the API and the talker sees 已接单.
+ * accepts in its own browser context from the workbench, and the talker sees 已接单.
  */
 describe('checkout, end to end (Chromium + the WeChat simulator cashier)', () => {
   let system: RunningSystem;
@@ -50,6 +50,7 @@ describe('checkout, end to end (Chromium + the WeChat simulator cashier)', () =>
   it('a talker orders 2 units from an online listener, pays at the cashier and sees the order paid, then accepted', async () => {
     // The listener: seeded, offering text, made online now (no working-hours limit, toggle on, heartbeat).
     let listenerToken = '';
+    let listenerIndex = -1;
     let listener: { id: string; alias: string; prices: { TEXT?: number } } | null = null;
     for (let i = 0; i < 10 && !listener; i++) {
       const token = await loginSeededListener(i);
@@ -57,6 +58,7 @@ describe('checkout, end to end (Chromium + the WeChat simulator cashier)', () =>
       if (wb.status === 'ACTIVE' && typeof wb.prices.TEXT === 'number') {
         listener = wb;
         listenerToken = token;
+        listenerIndex = i;
       }
     }
     expect(listener).not.toBeNull();
@@ -104,7 +106,19 @@ describe('checkout, end to end (Chromium + the WeChat simulator cashier)', () =>
     const incoming = await api<{ items: { id: string; units: number; totalFen: number; status: string }[] }>('GET', '/api/orders?role=listener&status=PAID', listenerToken);
     const order = incoming.items.find((o) => o.units === 2 && o.totalFen === unitPrice * 2);
     expect(order).toBeDefined();
-    await api('POST', `/api/orders/${order!.id}/accept`, listenerToken);
+
+    // The listener, in a second browser context, accepts from the workbench. Its h5 login code is a
+    // simulator-minted one for the seeded listener's openid, handed to the page's login adapter.
+    const code = (await (await fetch(`${system.simUrl}/__sim/login-codes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ openid: `demo-listener-${listenerIndex}` }) })).json()).code as string;
+    const listenerContext = await browser.newContext({ viewport: { width: 414, height: 896 } });
+    await listenerContext.addInitScript((c) => window.localStorage.setItem('qingting.h5DevCode', c), code);
+    const workbench = await listenerContext.newPage();
+    await workbench.goto(`${system.url}/#/packages/workbench/index`);
+    const incomingCard = workbench.locator('.incoming-order').first();
+    await incomingCard.waitFor({ timeout: 30000 });
+    await shot(workbench, 'checkout-listener-incoming');
+    await incomingCard.locator('.incoming-accept').click();
+    await workbench.locator('.incoming-order').first().waitFor({ state: 'detached', timeout: 15000 });
 
     await page.reload();
     await page.locator('.order-status[data-status="ACCEPTED"]').waitFor({ timeout: 15000 });
