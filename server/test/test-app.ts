@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { PrismaClient } from '@qingting/prisma';
 import { createApp } from '../src/bootstrap';
-import { freePort } from './net';
+import { freePort } from '../src/common/free-port';
 import { AppConfig, loadConfig } from '../src/infra/config/app-config';
 import { PrismaService } from '../src/infra/database/prisma.service';
 

@@ -1,3 +1,4 @@
+import { benchCheckout } from './checkout.bench';
 import { benchDiscovery } from './discovery.bench';
 import { benchHttpAdapter } from './http-adapter.bench';
 
@@ -5,6 +6,7 @@ import { benchHttpAdapter } from './http-adapter.bench';
 async function main(): Promise<void> {
   await benchHttpAdapter();
   await benchDiscovery();
+  await benchCheckout();
 }
 
 main().then(

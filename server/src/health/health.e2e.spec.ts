@@ -1,6 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import net from 'node:net';
-import { freePort } from '../../test/net';
+import { freePort } from '../common/free-port';
 import { startTestApp, TestApp } from '../../test/test-app';
 
 async function startRedis(port: number): Promise<ChildProcess> {
