@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { createPrivateKey, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,11 +13,11 @@ import { generateKeyMaterial } from '../wechat/protocol/dev-keys';
 import { signResponse } from '../wechat/protocol/signing';
 import { WechatPayClient } from '../wechat/wechat-pay.client';
 import { resolveWechatSettings } from '../wechat/wechat-settings';
-import { createSimulator } from '../wechat-sim/simulator';
 import { report } from './bench-util';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-const CONCURRENCY = 32;
+/** Concurrent talkers; BENCH_CONCURRENCY=1 shows the per-order latency without queueing. */
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const TALKERS = 400;
 const DUPLICATE_SAMPLE = 50;
 const DELIVERIES = 5;
@@ -71,7 +72,17 @@ export async function benchCheckout(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qingting-bench-'));
   const keysFile = path.join(dir, 'keys.json');
   fs.writeFileSync(keysFile, JSON.stringify(keys), { mode: 0o600 });
-  const sim = await createSimulator({ keys, retryDelaysMs: [200, 400, 800], refundAutoCompleteMs: null });
+  // The simulator runs as its own process, as WeChat would be: it must not share the app's thread.
+  const simPort = await freePort();
+  const simProcess = spawn(process.execPath, [path.join(__dirname, '..', 'wechat-sim', 'main.js')], {
+    env: { ...process.env, WECHAT_SIM_PORT: String(simPort), WECHAT_KEYS_FILE: keysFile, NODE_OPTIONS: '' },
+    stdio: 'ignore',
+  });
+  const sim = { url: `http://127.0.0.1:${simPort}` };
+  for (let tries = 0; !(await fetch(`${sim.url}/__sim/state`).then((r) => r.ok, () => false)); tries++) {
+    if (tries > 100) throw new Error('the simulator did not start');
+    await new Promise((r) => setTimeout(r, 100));
+  }
   // A known port, so notify_url points back at this app.
   const config = loadConfig({
     ...process.env,
@@ -174,7 +185,7 @@ export async function benchCheckout(): Promise<void> {
     console.log(`checkout: ${checkout.perSecond} orders/s, create+prepay p99 ${checkout.p99Ms} ms (targets ≥ 200/s, ≤ 150 ms); ${sampleIds.length} notifications delivered ${DELIVERIES + 1}× each, processed exactly once: ${exactlyOnce}`);
   } finally {
     await app.close();
-    await sim.close();
+    simProcess.kill('SIGTERM');
     await dropTestDatabase(databaseUrl);
     fs.rmSync(dir, { recursive: true, force: true });
   }
