@@ -1,9 +1,8 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { QUIZ_POOL } from '../../server/src/vetting/training.content';
 import { idNumberFor } from '../../server/test/vetting';
-import { ARTIFACTS, launchChromium, RunningSystem, startSystem } from './system';
+import { ARTIFACTS, useSystemAndBrowser } from './system';
 
 /**
  * A new person applies to become a listener in the H5 build (training, quiz, application), an
@@ -11,19 +10,9 @@ import { ARTIFACTS, launchChromium, RunningSystem, startSystem } from './system'
  * listener can then be found in discovery.
  */
 describe('becoming a listener, end to end (two browser contexts)', () => {
-  let system: RunningSystem;
-  let browser: Browser;
+  const suite = useSystemAndBrowser();
   const alias = `晨光倾听者${String(Date.now()).slice(-4)}`;
 
-  beforeAll(async () => {
-    system = await startSystem();
-    browser = await launchChromium();
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-  }, 90000);
-  afterAll(async () => {
-    await browser?.close();
-    await system?.stop();
-  });
 
   const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
 
@@ -34,10 +23,10 @@ describe('becoming a listener, end to end (two browser contexts)', () => {
   }
 
   it('walks a new user through training, the quiz and the application; an operator approves; the listener appears', async () => {
-    const applicant = await (await browser.newContext({ viewport: { width: 414, height: 896 } })).newPage();
+    const applicant = await (await suite.browser.newContext({ viewport: { width: 414, height: 896 } })).newPage();
 
     // Training: every lesson, then the quiz, answered from the question texts.
-    await applicant.goto(`${system.url}/#/packages/apply/training/index`);
+    await applicant.goto(`${suite.system.url}/#/packages/apply/training/index`);
     const lessons = applicant.locator('.apply-lesson');
     await lessons.first().waitFor({ timeout: 30000 });
     for (let i = 0; i < (await lessons.count()); i++) {
@@ -60,7 +49,7 @@ describe('becoming a listener, end to end (two browser contexts)', () => {
     expect(await applicant.locator('.apply-quiz-result').innerText()).toContain('通过');
 
     // The application.
-    await applicant.goto(`${system.url}/#/packages/apply/form/index`);
+    await applicant.goto(`${suite.system.url}/#/packages/apply/form/index`);
     await applicant.locator('.apply-submit').waitFor();
     await fill(applicant, '.apply-alias', alias);
     await applicant.locator('.apply-gender[data-value="FEMALE"]').click();
@@ -78,8 +67,8 @@ describe('becoming a listener, end to end (two browser contexts)', () => {
     await applicant.locator('.apply-status__badge[data-status="SUBMITTED"]').waitFor({ timeout: 15000 });
 
     // The operator, in a separate context (its own login), approves in /ops.
-    const operator = await (await browser.newContext({ viewport: { width: 1280, height: 860 } })).newPage();
-    await operator.goto(`${system.url}/ops`);
+    const operator = await (await suite.browser.newContext({ viewport: { width: 1280, height: 860 } })).newPage();
+    await operator.goto(`${suite.system.url}/ops`);
     await operator.locator('.ops-login').click();
     const item = operator.locator('.ops-queue-item', { hasText: alias });
     await item.waitFor({ timeout: 15000 });
@@ -89,9 +78,9 @@ describe('becoming a listener, end to end (two browser contexts)', () => {
     await shot(operator, 'ops-approved');
 
     // The applicant sees the decision, and the new listener is in discovery.
-    await applicant.goto(`${system.url}/#/packages/apply/index`);
+    await applicant.goto(`${suite.system.url}/#/packages/apply/index`);
     await applicant.locator('.apply-status__badge[data-status="APPROVED"]').waitFor({ timeout: 15000 });
-    await applicant.goto(`${system.url}/#/pages/index/index`);
+    await applicant.goto(`${suite.system.url}/#/pages/index/index`);
     await fill(applicant, '.search-input', '离异');
     await applicant.keyboard.press('Enter');
     const card = applicant.locator('.listener-card', { has: applicant.locator('.listener-alias', { hasText: alias }) });

@@ -1,7 +1,6 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { ARTIFACTS, launchChromium, RunningSystem, startSystem } from './system';
+import type { Page } from 'playwright-core';
+import { ARTIFACTS, useSystemAndBrowser } from './system';
 
 /**
  * A talker buys a 2-unit text session in the H5 build: listener profile → 立即倾诉 → order
@@ -11,25 +10,17 @@ import { ARTIFACTS, launchChromium, RunningSystem, startSystem } from './system'
  * accepts in its own browser context from the workbench, and the talker sees 已接单.
  */
 describe('checkout, end to end (Chromium + the WeChat simulator cashier)', () => {
-  let system: RunningSystem;
-  let browser: Browser;
+  const suite = useSystemAndBrowser();
   let heartbeat: ReturnType<typeof setInterval> | undefined;
 
-  beforeAll(async () => {
-    system = await startSystem();
-    browser = await launchChromium();
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-  }, 90000);
-  afterAll(async () => {
+  afterAll(() => {
     if (heartbeat) clearInterval(heartbeat);
-    await browser?.close();
-    await system?.stop();
   });
 
   const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
 
   async function api<T>(method: string, route: string, token: string | null, body?: unknown): Promise<T> {
-    const res = await fetch(`${system.url}${route}`, {
+    const res = await fetch(`${suite.system.url}${route}`, {
       method,
       headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -41,8 +32,8 @@ describe('checkout, end to end (Chromium + the WeChat simulator cashier)', () =>
 
   /** Logs in as a seeded listener (openid `demo-listener-<i>`) through a simulator-minted login code. */
   async function loginSeededListener(i: number): Promise<string> {
-    if (!system.simUrl) throw new Error('startSystem() did not report the WeChat simulator URL');
-    const minted = await (await fetch(`${system.simUrl}/__sim/login-codes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ openid: `demo-listener-${i}` }) })).json();
+    if (!suite.system.simUrl) throw new Error('startSystem() did not report the WeChat simulator URL');
+    const minted = await (await fetch(`${suite.system.simUrl}/__sim/login-codes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ openid: `demo-listener-${i}` }) })).json();
     const { token } = await api<{ token: string }>('POST', '/api/auth/login', null, { code: minted.code });
     return token;
   }
@@ -72,8 +63,8 @@ describe('checkout, end to end (Chromium + the WeChat simulator cashier)', () =>
     expect(profile.online).toBe(true);
 
     // The talker, in the browser: profile → 立即倾诉.
-    const page = await (await browser.newContext({ viewport: { width: 414, height: 896 } })).newPage();
-    await page.goto(`${system.url}/#/packages/listener/profile/index?id=${encodeURIComponent(L.id)}`);
+    const page = await (await suite.browser.newContext({ viewport: { width: 414, height: 896 } })).newPage();
+    await page.goto(`${suite.system.url}/#/packages/listener/profile/index?id=${encodeURIComponent(L.id)}`);
     await page.locator('.order-entry').waitFor({ timeout: 30000 });
     await page.locator('.order-entry').click();
 
@@ -109,11 +100,11 @@ describe('checkout, end to end (Chromium + the WeChat simulator cashier)', () =>
 
     // The listener, in a second browser context, accepts from the workbench. Its h5 login code is a
     // simulator-minted one for the seeded listener's openid, handed to the page's login adapter.
-    const code = (await (await fetch(`${system.simUrl}/__sim/login-codes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ openid: `demo-listener-${listenerIndex}` }) })).json()).code as string;
-    const listenerContext = await browser.newContext({ viewport: { width: 414, height: 896 } });
+    const code = (await (await fetch(`${suite.system.simUrl}/__sim/login-codes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ openid: `demo-listener-${listenerIndex}` }) })).json()).code as string;
+    const listenerContext = await suite.browser.newContext({ viewport: { width: 414, height: 896 } });
     await listenerContext.addInitScript((c) => window.localStorage.setItem('qingting.h5DevCode', c), code);
     const workbench = await listenerContext.newPage();
-    await workbench.goto(`${system.url}/#/packages/workbench/index`);
+    await workbench.goto(`${suite.system.url}/#/packages/workbench/index`);
     const incomingCard = workbench.locator('.incoming-order').first();
     await incomingCard.waitFor({ timeout: 30000 });
     await shot(workbench, 'checkout-listener-incoming');
@@ -126,7 +117,7 @@ describe('checkout, end to end (Chromium + the WeChat simulator cashier)', () =>
     await shot(page, 'checkout-accepted');
 
     // 我的订单 on the 消息 tab lists it.
-    await page.goto(`${system.url}/#/pages/messages/index`);
+    await page.goto(`${suite.system.url}/#/pages/messages/index`);
     const item = page.locator(`.order-item[data-id="${order!.id}"]`);
     await item.waitFor({ timeout: 15000 });
     expect(await item.locator('.order-status').getAttribute('data-status')).toBe('ACCEPTED');

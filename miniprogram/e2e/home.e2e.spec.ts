@@ -1,28 +1,16 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { ARTIFACTS, launchChromium, RunningSystem, startSystem } from './system';
+import { ARTIFACTS, useSystemAndBrowser } from './system';
 
 describe('home tab in the H5 build (Chromium)', () => {
-  let system: RunningSystem;
-  let browser: Browser;
+  const suite = useSystemAndBrowser();
 
-  beforeAll(async () => {
-    system = await startSystem();
-    browser = await launchChromium();
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-  }, 90000);
-  afterAll(async () => {
-    await browser?.close();
-    await system?.stop();
-  });
 
   it('shows the seeded listeners from the API, and filters by topic', async () => {
-    const api = await (await fetch(`${system.url}/api/listeners?limit=20`)).json();
+    const api = await (await fetch(`${suite.system.url}/api/listeners?limit=20`)).json();
     expect(api.items.length).toBe(20);
 
-    const page = await browser.newPage({ viewport: { width: 414, height: 896 } });
-    await page.goto(system.url + '/');
+    const page = await suite.browser.newPage({ viewport: { width: 414, height: 896 } });
+    await page.goto(suite.system.url + '/');
     const cards = page.locator('.listener-card');
     await cards.first().waitFor({ timeout: 30000 });
     await page.waitForFunction(() => document.querySelectorAll('.listener-card').length >= 20);
@@ -34,7 +22,7 @@ describe('home tab in the H5 build (Chromium)', () => {
     expect(firstCard).toContain(`¥${Math.floor(api.items[0].prices.TEXT / 100)}`);
     await page.screenshot({ path: path.join(ARTIFACTS, 'home.png'), fullPage: false });
 
-    const career = await (await fetch(`${system.url}/api/listeners?limit=20&topic=CAREER`)).json();
+    const career = await (await fetch(`${suite.system.url}/api/listeners?limit=20&topic=CAREER`)).json();
     await page.getByText('职场', { exact: true }).first().click();
     await page.waitForFunction(
       (expected) => {

@@ -80,3 +80,26 @@ export function launchChromium(): Promise<Browser> {
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
   });
 }
+
+export interface BrowserSuite {
+  system: RunningSystem;
+  browser: Browser;
+}
+
+/**
+ * For a describe block: starts the system and Chromium before its tests and stops both after.
+ * The returned object is filled in by `beforeAll`; read its fields inside tests.
+ */
+export function useSystemAndBrowser(): BrowserSuite {
+  const suite = {} as BrowserSuite;
+  beforeAll(async () => {
+    suite.system = await startSystem();
+    suite.browser = await launchChromium();
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+  }, 90000);
+  afterAll(async () => {
+    await suite.browser?.close();
+    await suite.system?.stop();
+  });
+  return suite;
+}
