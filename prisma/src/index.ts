@@ -1,5 +1,5 @@
 export * from '../generated/client/client';
-export { openDatabase, type Database, type SqlReader } from './client';
+export { inTx, openDatabase, type Database, type Sql, type SqlReader } from './client';
 export { databaseTargetFromEnv, workspaceRoot, type DatabaseTarget } from './database-target';
 export { applyMigrations } from './migrations';
 export { pgPoolConfig } from './pg-adapter';

@@ -3,3 +3,5 @@ export * from './listeners';
 export * from './errors';
 export * from './money';
 export * from './alias';
+export * from './sessions';
+export * from './safety';
