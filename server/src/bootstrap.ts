@@ -11,6 +11,7 @@ import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { createValidationPipe } from './common/validation';
 import { AppConfig, loadConfig } from './infra/config/app-config';
 import { requestIdFor } from './infra/logging/logging.module';
+import { WECHAT_SETTINGS, WechatSettings } from './wechat/wechat-settings';
 
 const BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -66,5 +67,10 @@ async function serveH5(app: NestFastifyApplication, dir: string): Promise<void> 
 export async function startApp(config: AppConfig = loadConfig()): Promise<NestFastifyApplication> {
   const app = await createApp(config);
   await app.listen(config.PORT, config.HOST);
+  if (config.PORT === 0 && !config.WECHAT_NOTIFY_BASE_URL) {
+    // PORT=0 lets the OS choose; WeChat Pay notifications must then come back to the port it chose.
+    const { port } = app.getHttpServer().address() as { port: number };
+    app.get<WechatSettings>(WECHAT_SETTINGS).pay.notifyBaseUrl = `http://127.0.0.1:${port}`;
+  }
   return app;
 }

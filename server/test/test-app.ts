@@ -5,6 +5,7 @@ import { createApp } from '../src/bootstrap';
 import { freePort } from '../src/common/free-port';
 import { AppConfig, loadConfig } from '../src/infra/config/app-config';
 import { PrismaService } from '../src/infra/database/prisma.service';
+import { startTestSimulator, type TestSimulator } from './wechat';
 
 export interface TestApp {
   app: NestFastifyApplication;
@@ -56,4 +57,39 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     },
     close: () => app.close(),
   };
+}
+
+/**
+ * Two app instances on one PostgreSQL and one Redis key space, as production runs several: started
+ * before the suite's tests (after its earlier `beforeAll` hooks, so `env` may read what they
+ * started) and closed after them. `use` receives them.
+ */
+export function useTwoInstances(use: (a: TestApp, b: TestApp) => void, env: () => Record<string, string> = () => ({})): void {
+  const apps: TestApp[] = [];
+  beforeAll(async () => {
+    const shared = { ...env(), REDIS_KEY_PREFIX: `test:${randomUUID()}:` };
+    apps.push(await startTestApp(shared), await startTestApp(shared));
+    use(apps[0], apps[1]);
+  });
+  afterAll(async () => {
+    for (const app of apps.splice(0)) await app.close();
+  });
+}
+
+/**
+ * One app with a WeChat simulator of its own for a suite: started before its tests, closed after
+ * them. `use` receives them.
+ */
+export function useAppWithSimulator(use: (t: TestApp, wx: TestSimulator) => void, env: Record<string, string> = {}): void {
+  let wx: TestSimulator | undefined;
+  let t: TestApp | undefined;
+  beforeAll(async () => {
+    wx = await startTestSimulator();
+    t = await startTestApp({ ...wx.env, ...env });
+    use(t, wx);
+  });
+  afterAll(async () => {
+    await t?.close();
+    await wx?.close();
+  });
 }

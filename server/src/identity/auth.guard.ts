@@ -46,7 +46,8 @@ export class AuthGuard implements CanActivate {
   private async userFor(token: string): Promise<AuthUser | undefined> {
     const userId = await this.sessions.resolve(token);
     if (!userId) return undefined;
-    const user = await this.prisma.client.user.findUnique({ where: { id: userId }, select: { id: true, roles: true, deletedAt: true } });
-    return user && !user.deletedAt ? { id: user.id, roles: user.roles } : undefined;
+    // Every authenticated request passes here: plain SQL, not Prisma (see `Sql` in @qingting/prisma).
+    const [user] = await this.prisma.sql.query<AuthUser>('SELECT id, roles::text[] AS roles FROM users WHERE id = $1 AND deleted_at IS NULL', [userId]);
+    return user;
   }
 }

@@ -1,4 +1,5 @@
 import { loginAs } from '../../test/auth';
+import { connectSocket } from '../../test/realtime';
 import { startTestSimulator, TestSimulator } from '../../test/wechat';
 import { startTestApp, TestApp } from '../../test/test-app';
 
@@ -100,13 +101,16 @@ describe('identity (e2e: app + WeChat simulator + PostgreSQL + Redis)', () => {
     expect((await t.request('/api/me/phone', { method: 'PUT', headers, body: JSON.stringify({ phone: '12345' }) })).body.code).toBe('request/invalid');
   });
 
-  it('deletes an account: personal data erased, sessions ended, listener hidden; the WeChat account can start afresh', async () => {
+  it('deletes an account: personal data erased, sessions ended and sockets closed, listener hidden; the WeChat account can start afresh', async () => {
     const { code, openid } = await mintCode();
     const first = (await login(code)).body;
     await t.prisma.user.update({ where: { id: first.user.id }, data: { roles: ['TALKER', 'LISTENER'] } });
     await t.prisma.listenerProfile.create({ data: { userId: first.user.id, gender: 'FEMALE', intro: '介绍'.repeat(30), topics: ['EMOTION'], tags: [], priceTextFen: 1500 } });
 
+    const socket = await connectSocket(t, first.token);
     expect((await t.request('/api/me', { method: 'DELETE', headers: bearer(first.token) })).status).toBe(204);
+    // Its open socket is closed as logged out.
+    expect((await socket.closed).code).toBe(4401);
     const row = await t.prisma.user.findUniqueOrThrow({ where: { id: first.user.id }, include: { listener: true } });
     expect(row).toMatchObject({ alias: '已注销用户', phoneEnc: null, roles: [], listener: { status: 'SUSPENDED' } });
     expect(row.openid).not.toBe(openid);

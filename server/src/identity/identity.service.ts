@@ -7,6 +7,7 @@ import { DomainError } from '../common/errors/domain-error';
 import { RateLimiter } from '../common/rate-limiter.service';
 import { AppConfig } from '../infra/config/app-config';
 import { PrismaService } from '../infra/database/prisma.service';
+import { RealtimeService } from '../realtime/realtime.service';
 import { ContentSecurityService } from '../wechat/content-security.service';
 import { WechatApiClient, WechatApiError } from '../wechat/wechat-api.client';
 import type { AuthUser } from './auth.decorators';
@@ -39,6 +40,7 @@ export class IdentityService {
     private readonly limiter: RateLimiter,
     private readonly config: AppConfig,
     private readonly listeners: ListenersService,
+    private readonly realtime: RealtimeService,
   ) {}
 
   /** wx.login code → openid → the user (created with a random alias and avatar on first login) → a session. */
@@ -123,5 +125,7 @@ export class IdentityService {
       await this.audit.record({ actorId: actor.id, action: 'identity.delete', subjectType: 'user', subjectId: actor.id }, tx);
     });
     await this.sessions.revokeAll(actor.id);
+    // Open sockets were authenticated before: close them on every instance too (4401: logged out).
+    await this.realtime.disconnectUser(actor.id);
   }
 }

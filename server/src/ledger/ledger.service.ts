@@ -35,6 +35,40 @@ export const paymentKey = (orderId: string) => `payment:${orderId}`;
 export const refundKey = (refundId: string) => `refund:${refundId}`;
 
 /**
+ * A posting as SQL: two data-modifying CTEs with parameters numbered from `first`. `posted` is the
+ * transaction row (no row when its idempotency key was already posted); its entries are written
+ * only with it. Refused here when the entries do not sum to zero, so `post` and the statements
+ * that post together with a business change in one round trip (a payment) share the checks.
+ */
+export function postingSql(posting: Posting, first = 1): { text: string; values: unknown[] } {
+  if (!posting.entries.length) throw new Error(`ledger posting ${posting.idempotencyKey} has no entries`);
+  for (const e of posting.entries) {
+    if (!Number.isSafeInteger(e.amountFen) || e.amountFen === 0) throw new Error(`ledger entry ${e.account}: amount must be a non-zero integer of fen, got ${e.amountFen}`);
+    if (!e.account) throw new Error('ledger entry without an account');
+  }
+  const sum = posting.entries.reduce((acc, e) => acc + e.amountFen, 0);
+  if (sum !== 0) throw new Error(`unbalanced ledger posting ${posting.idempotencyKey}: entries sum to ${sum}`);
+  const p = (i: number) => `$${first + i}`;
+  return {
+    text: `posted AS (INSERT INTO ledger_transactions (id, kind, idempotency_key, order_id, created_at)
+                      VALUES (${p(0)}::uuid, ${p(1)}::text, ${p(2)}::text, ${p(3)}::uuid, ${p(4)}::timestamptz) ON CONFLICT DO NOTHING RETURNING id, created_at),
+           posted_entries AS (INSERT INTO ledger_entries (id, transaction_id, account, amount_fen, created_at)
+                              SELECT e.id, posted.id, e.account, e.amount_fen, posted.created_at
+                              FROM posted, unnest(${p(5)}::uuid[], ${p(6)}::text[], ${p(7)}::int[]) AS e(id, account, amount_fen))`,
+    values: [
+      randomUUID(),
+      posting.kind,
+      posting.idempotencyKey,
+      posting.orderId ?? null,
+      new Date(),
+      posting.entries.map(() => randomUUID()),
+      posting.entries.map((e) => e.account),
+      posting.entries.map((e) => e.amountFen),
+    ],
+  };
+}
+
+/**
  * Double-entry postings (PRODUCT.md §11). A posting is written inside the transaction of the
  * business change it records and refused when its entries do not sum to zero; the invariant
  * check proves the whole ledger balances and agrees with every order.
@@ -45,21 +79,9 @@ export class LedgerService {
 
   /** Writes a balanced posting; false (and nothing written) when its idempotency key was already posted. */
   async post(tx: Prisma.TransactionClient, posting: Posting): Promise<boolean> {
-    if (!posting.entries.length) throw new Error(`ledger posting ${posting.idempotencyKey} has no entries`);
-    for (const e of posting.entries) {
-      if (!Number.isSafeInteger(e.amountFen) || e.amountFen === 0) throw new Error(`ledger entry ${e.account}: amount must be a non-zero integer of fen, got ${e.amountFen}`);
-      if (!e.account) throw new Error('ledger entry without an account');
-    }
-    const sum = posting.entries.reduce((acc, e) => acc + e.amountFen, 0);
-    if (sum !== 0) throw new Error(`unbalanced ledger posting ${posting.idempotencyKey}: entries sum to ${sum}`);
-    const id = randomUUID();
-    const inserted = await tx.ledgerTransaction.createMany({
-      data: [{ id, kind: posting.kind, idempotencyKey: posting.idempotencyKey, orderId: posting.orderId ?? null }],
-      skipDuplicates: true,
-    });
-    if (inserted.count === 0) return false;
-    await tx.ledgerEntry.createMany({ data: posting.entries.map((e) => ({ transactionId: id, account: e.account, amountFen: e.amountFen })) });
-    return true;
+    const q = postingSql(posting);
+    const [{ posted }] = await tx.$queryRawUnsafe<{ posted: number }[]>(`WITH ${q.text} SELECT count(*)::int AS posted FROM posted`, ...q.values);
+    return posted > 0;
   }
 
   /** The commission the platform took in the order's payment posting (what refunds reverse proportionally). */

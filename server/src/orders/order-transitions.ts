@@ -7,11 +7,19 @@ import { DomainError } from '../common/errors/domain-error';
  *
  * REFUNDING → REFUNDING records a further refund requested while one is in flight; CLOSED →
  * REFUNDING is a payment that arrived after the order was closed (refunded in full).
+ *
+ * Sessions (see `session-orders.service.ts`): an EXTENSION order has no accept step, so once paid
+ * during its session it goes PAID → IN_SESSION; a GIFT order completes when paid (PAID →
+ * COMPLETED); a talker no-show whose fee takes the whole price leaves nothing to refund
+ * (ACCEPTED → COMPLETED).
+ *
+ * Paid groups (`groups/memberships.service.ts`): a GROUP_MEMBERSHIP order completes when its
+ * membership activates or extends (PAID → COMPLETED), or is refunded when no seat is left (PAID → REFUNDING).
  */
 export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
   PENDING_PAYMENT: ['PAID', 'CLOSED'],
-  PAID: ['ACCEPTED', 'REFUNDING'],
-  ACCEPTED: ['IN_SESSION', 'REFUNDING'],
+  PAID: ['ACCEPTED', 'REFUNDING', 'IN_SESSION', 'COMPLETED'],
+  ACCEPTED: ['IN_SESSION', 'REFUNDING', 'COMPLETED'],
   IN_SESSION: ['COMPLETED', 'REFUNDING'],
   COMPLETED: ['SETTLED', 'DISPUTED', 'REFUNDING'],
   DISPUTED: ['COMPLETED', 'SETTLED', 'REFUNDING'],

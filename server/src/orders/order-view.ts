@@ -15,7 +15,12 @@ export interface TransitionView {
 export interface OrderView {
   id: string;
   outTradeNo: string;
-  kind: 'SESSION' | 'PACKAGE';
+  kind: 'SESSION' | 'PACKAGE' | 'EXTENSION' | 'GIFT' | 'GROUP_MEMBERSHIP';
+  parentOrderId: string | null;
+  giftCode: string | null;
+  /** GROUP_MEMBERSHIP orders: the group and the days bought. */
+  groupId: string | null;
+  termDays: number | null;
   status: string;
   serviceType: 'TEXT' | 'VOICE';
   topic: string | null;
@@ -45,6 +50,10 @@ export function toOrderView(order: Order, users: Map<string, PublicUser>, viewer
     id: order.id,
     outTradeNo: order.outTradeNo,
     kind: order.kind,
+    parentOrderId: order.parentOrderId,
+    giftCode: order.giftCode,
+    groupId: order.groupId,
+    termDays: order.termDays,
     status: order.status,
     serviceType: order.serviceType,
     topic: order.topic,

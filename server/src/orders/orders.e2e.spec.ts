@@ -1,25 +1,34 @@
 import { randomUUID } from 'node:crypto';
 import { loginAs } from '../../test/auth';
+import { connectSocket } from '../../test/realtime';
 import { createOrder, fireTimer, ledgerCheck, listenerWithSession, orderStatus, payOrder, post, waitFor, waitForStatus } from '../../test/orders';
-import { startTestApp, TestApp } from '../../test/test-app';
-import { craftNotification, startTestSimulator, TestSimulator } from '../../test/wechat';
+import { startTestApp, TestApp, useAppWithSimulator } from '../../test/test-app';
+import { craftNotification, TestSimulator } from '../../test/wechat';
 import type { Transaction } from '../wechat/protocol/types';
 
 describe('orders and checkout (e2e: app + simulator + PostgreSQL)', () => {
   let wx: TestSimulator;
   let t: TestApp;
 
-  beforeAll(async () => {
-    wx = await startTestSimulator();
-    t = await startTestApp(wx.env);
-  });
-  afterAll(async () => {
-    await t?.close();
-    await wx?.close();
-  });
+  useAppWithSimulator((app, sim) => ([t, wx] = [app, sim]));
 
   type SimState = { orders: Record<string, { state: string; transaction_id?: string }>; subscribeMessages: { body: { touser: string; template_id: string } }[] };
   const simState = async (): Promise<SimState> => (await (await fetch(`${wx.sim.url}/__sim/state`)).json()) as SimState;
+
+  it('tells an online listener about a paid order over the WebSocket instead of a subscribe message', async () => {
+    const talker = await loginAs(t);
+    const listener = await listenerWithSession(t);
+    const socket = await connectSocket(t, listener.headers.authorization.replace('Bearer ', ''));
+    try {
+      const created = await createOrder(t, talker.headers, { listenerId: listener.user.id, serviceType: 'TEXT', units: 1 });
+      await payOrder(t, wx, talker.headers, created.body.id);
+      expect(await socket.next('order', (f) => f.orderId === created.body.id, 10_000)).toEqual({ type: 'order', orderId: created.body.id, event: 'paid' });
+      await waitFor(() => t.prisma.listenerProfile.findUniqueOrThrow({ where: { userId: listener.user.id } }), (p) => p.ordersReceived === 1, 10_000, 'ordersReceived');
+      expect((await simState()).subscribeMessages.filter((m) => m.body.touser === listener.user.openid)).toEqual([]);
+    } finally {
+      await socket.close();
+    }
+  });
 
   it('creates, prepays, is paid by the notification and accepted by the listener: the happy path', async () => {
     const talker = await loginAs(t);
@@ -241,6 +250,27 @@ describe('orders and checkout (e2e: app + simulator + PostgreSQL)', () => {
     } finally {
       await deaf.close();
     }
+  });
+
+  it('applies a payment while the expiry job holds its timer row, without waiting for it (no deadlock); the job then finds it paid', async () => {
+    const talker = await loginAs(t);
+    const listener = await listenerWithSession(t);
+    const { body: order } = await createOrder(t, talker.headers, { listenerId: listener.user.id, serviceType: 'TEXT', units: 1 });
+    await post(t, `/api/orders/${order.id}/pay`, talker.headers);
+    // What a running expiry job holds (the scheduler claims its row FOR UPDATE, then locks the order): the payment must not wait on it.
+    await t.prisma.$transaction(
+      async (tx) => {
+        const held = await tx.$queryRaw<unknown[]>`SELECT id FROM scheduled_jobs WHERE kind = 'order.expire' AND key = ${order.id} AND done_at IS NULL FOR UPDATE`;
+        expect(held).toHaveLength(1);
+        await wx.control(`/__sim/pay/${order.outTradeNo}/confirm`);
+        await waitForStatus(t, order.id, 'PAID', 8_000);
+      },
+      { timeout: 20_000 },
+    );
+    // The timer was skipped, not deleted; when it fires it leaves the paid order alone.
+    await fireTimer(t, 'order.expire', order.id);
+    expect(await t.prisma.scheduledJob.findUnique({ where: { kind_key: { kind: 'order.expire', key: order.id } } })).toMatchObject({ doneAt: expect.any(Date) });
+    expect((await orderStatus(t, order.id)).status).toBe('PAID');
   });
 
   it('lets exactly one of two simultaneous accepts win', async () => {

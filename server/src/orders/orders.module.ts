@@ -3,15 +3,17 @@ import { ListenersModule } from '../listeners/listeners.module';
 import { CatalogueController } from './catalogue.controller';
 import { OpsLedgerController, OpsOrdersController } from './ops-orders.controller';
 import { OpsOrdersService } from './ops-orders.service';
+import { OrderHooks } from './order-hooks';
 import { OrdersController } from './orders.controller';
 import { OrdersService } from './orders.service';
 import { RefundService } from './refund.service';
+import { SessionOrdersService } from './session-orders.service';
 
 /** Orders, checkout, refunds and the catalogue (PRODUCT.md §3); the ledger is its own (global) module. */
 @Module({
   imports: [ListenersModule],
   controllers: [OrdersController, CatalogueController, OpsOrdersController, OpsLedgerController],
-  providers: [OrdersService, RefundService, OpsOrdersService],
-  exports: [OrdersService, RefundService],
+  providers: [OrdersService, RefundService, OpsOrdersService, OrderHooks, SessionOrdersService],
+  exports: [OrdersService, RefundService, OrderHooks, SessionOrdersService],
 })
 export class OrdersModule {}

@@ -8,17 +8,20 @@ import type { AuthUser } from '../identity/auth.decorators';
 import { AppConfig } from '../infra/config/app-config';
 import { PrismaService } from '../infra/database/prisma.service';
 import { paymentLines } from '../ledger/ledger.rules';
-import { LedgerService, paymentKey } from '../ledger/ledger.service';
+import { LedgerService, paymentKey, postingSql } from '../ledger/ledger.service';
 import { ListenerStatsService } from '../listeners/listener-stats.service';
+import { RealtimeService } from '../realtime/realtime.service';
 import { SchedulerService } from '../scheduler/scheduler.service';
 import { requestPaymentParams, type RequestPaymentParams } from '../wechat/protocol/signing';
 import type { Transaction } from '../wechat/protocol/types';
 import { WechatApiClient } from '../wechat/wechat-api.client';
-import { WechatEvents } from '../wechat/wechat-events';
+import { EventTx, eventTransaction, eventTx, prismaOf, WechatEvents } from '../wechat/wechat-events';
 import { WechatPayClient, WechatPayError } from '../wechat/wechat-pay.client';
 import { WECHAT_SETTINGS, WechatSettings } from '../wechat/wechat-settings';
 import type { CreateOrderBody, ListOrdersQuery } from './dto';
-import { lockOrder, moveOrder } from './order-state';
+import { OrderHooks } from './order-hooks';
+import { insertOrderSql, NewOrder, ORDER_COLUMNS, ORDER_WITH_PAYER_COLUMNS, OrderWithPayer } from './order-rows';
+import { lockOrder, moveOrder, moveOrderSql } from './order-state';
 import { olderThan, OrderView, pageOf, toOrderView } from './order-view';
 import { RefundService } from './refund.service';
 
@@ -28,7 +31,7 @@ export const ORDER_ACCEPT_TIMEOUT_JOB = 'order.accept_timeout';
 export const ORDER_PAID_JOB = 'order.paid';
 
 const SERVICE_LABEL = { TEXT: '文字倾诉', VOICE: '语音倾诉' } as const;
-const PUBLIC_USER = { id: true, alias: true, avatarSeed: true } as const;
+type PublicUser = Pick<User, 'id' | 'alias' | 'avatarSeed'>;
 
 export interface PayAnswer {
   requestPayment: RequestPaymentParams;
@@ -37,6 +40,27 @@ export interface PayAnswer {
 }
 
 type PaymentOutcome = 'paid' | 'already_paid' | 'refunding_late_payment' | 'ignored';
+type PaymentSource = 'notification' | 'query' | 'expire';
+
+/** A data-modifying CTE with its parameters numbered from `first`. */
+type CteBuilder = (first: number) => { text: string; values: unknown[] };
+
+/** Names a statement (`name AS (…)`) for `withCtes`. */
+function cte(name: string, statement: { text: string; values: unknown[] }): { text: string; values: unknown[] } {
+  return { text: `${name} AS (${statement.text})`, values: statement.values };
+}
+
+/** One `WITH …` statement from CTE builders, numbering their parameters in turn: a change and its effects in one round trip. */
+function withCtes(parts: CteBuilder[], select: string): [string, unknown[]] {
+  const texts: string[] = [];
+  const values: unknown[] = [];
+  for (const part of parts) {
+    const built = part(values.length + 1);
+    texts.push(built.text);
+    values.push(...built.values);
+  }
+  return [`WITH ${texts.join(',\n')}\n${select}`, values];
+}
 
 /**
  * Orders (PRODUCT.md §3): pricing on the server, checkout through WeChat Pay JSAPI, payment
@@ -59,14 +83,16 @@ export class OrdersService implements OnModuleInit {
     private readonly events: WechatEvents,
     private readonly stats: ListenerStatsService,
     private readonly audit: AuditService,
+    private readonly hooks: OrderHooks,
+    private readonly realtime: RealtimeService,
     @Inject(WECHAT_SETTINGS) private readonly settings: WechatSettings,
   ) {}
 
   onModuleInit(): void {
-    this.events.on('transaction', async (event, tx) => void (await this.applyPayment(tx, event.resource, 'notification')));
+    this.events.onPlainSql('transaction', async (event, tx) => void (await this.applyPaymentIn(tx, event.resource, 'notification')));
     this.scheduler.register(ORDER_EXPIRE_JOB, (job, tx) => this.expire(job.key, tx));
     this.scheduler.register(ORDER_ACCEPT_TIMEOUT_JOB, (job, tx) => this.acceptTimeout(job.key, tx));
-    this.scheduler.register(ORDER_PAID_JOB, (job) => this.afterPaid(job.key));
+    this.scheduler.registerEffect(ORDER_PAID_JOB, (job) => this.afterPaid(job.key));
   }
 
   // --- creating and paying ---
@@ -74,12 +100,20 @@ export class OrdersService implements OnModuleInit {
   async create(user: AuthUser, body: CreateOrderBody): Promise<OrderView> {
     if ((body.units === undefined) === (body.packageId === undefined)) throw new DomainError('order/units_or_package');
     if (body.listenerId === user.id) throw new DomainError('order/self_order');
-    const listener = await this.prisma.client.listenerProfile.findUnique({ where: { userId: body.listenerId }, include: { user: { select: { deletedAt: true } } } });
-    if (!listener || listener.user.deletedAt) throw new DomainError('listener/not_found');
+    // Checkout is the hottest write path: plain SQL throughout (see `Sql` in @qingting/prisma), and
+    // one read for the listener's terms and both parties as the answer shows them (`usersOf`).
+    const [listener] = await this.prisma.sql.query<{ status: string; online: boolean; priceTextFen: number | null; priceVoiceFen: number | null; parties: PublicUser[] }>(
+      `SELECT lp.status, lp.online, lp.price_text_fen AS "priceTextFen", lp.price_voice_fen AS "priceVoiceFen",
+              (SELECT json_agg(json_build_object('id', p.id, 'alias', p.alias, 'avatarSeed', p.avatar_seed)) FROM users p WHERE p.id IN (lp.user_id, $2::uuid)) AS parties
+         FROM listener_profiles lp JOIN users u ON u.id = lp.user_id
+        WHERE lp.user_id = $1 AND u.deleted_at IS NULL`,
+      [body.listenerId, user.id],
+    );
+    if (!listener) throw new DomainError('listener/not_found');
     if (listener.status !== 'ACTIVE') throw new DomainError('order/listener_unavailable');
     if (!listener.online) throw new DomainError('order/listener_offline');
 
-    let priced: { kind: 'SESSION' | 'PACKAGE'; units: number; unitPriceFen: number; minutes: number; subtotalFen: number; packageId: string | null; topic: Order['topic'] };
+    let priced: Pick<NewOrder, 'kind' | 'units' | 'unitPriceFen' | 'minutes' | 'subtotalFen' | 'packageId' | 'topic'>;
     if (body.packageId) {
       const pkg = await this.prisma.client.topicPackage.findFirst({ where: { id: body.packageId, listenerId: body.listenerId, active: true, serviceType: body.serviceType } });
       if (!pkg) throw new DomainError('order/package_not_found');
@@ -87,39 +121,46 @@ export class OrdersService implements OnModuleInit {
     } else {
       const unitPrice = body.serviceType === 'TEXT' ? listener.priceTextFen : listener.priceVoiceFen;
       if (unitPrice === null || unitPrice <= 0) throw new DomainError('order/service_not_offered');
-      const units = body.units!;
-      if (units < 1 || units > this.config.ORDER_MAX_UNITS) {
-        throw new DomainError('order/units_out_of_range', `购买时长须为 1–${this.config.ORDER_MAX_UNITS} 个 15 分钟`, [{ field: 'units', problem: `须为 1–${this.config.ORDER_MAX_UNITS}` }]);
-      }
+      const units = this.checkUnits(body.units!);
       priced = { kind: 'SESSION', units, unitPriceFen: unitPrice, minutes: units * 15, subtotalFen: unitPrice * units, packageId: null, topic: body.topic ?? null };
     }
     const pointsDiscountFen = this.pointsDiscount(user.id, priced.subtotalFen);
+    const order = await this.open(
+      { ...priced, talkerId: user.id, listenerId: body.listenerId, serviceType: body.serviceType, pointsDiscountFen, totalFen: priced.subtotalFen - pointsDiscountFen, parentOrderId: null, giftCode: null },
+      user.id,
+      '下单',
+    );
+    return toOrderView(order, new Map(listener.parties.map((p) => [p.id, p])), user.id);
+  }
+
+  /** 1–ORDER_MAX_UNITS units of 15 minutes, else 400. */
+  checkUnits(units: number): number {
+    if (!Number.isInteger(units) || units < 1 || units > this.config.ORDER_MAX_UNITS) {
+      throw new DomainError('order/units_out_of_range', `购买时长须为 1–${this.config.ORDER_MAX_UNITS} 个 15 分钟`, [{ field: 'units', problem: `须为 1–${this.config.ORDER_MAX_UNITS}` }]);
+    }
+    return units;
+  }
+
+  /**
+   * Writes a new PENDING_PAYMENT order of any kind (priced by the caller), its first history row
+   * and its payment-expiry timer in one transaction. Sessions use it for extensions and gifts.
+   */
+  async open(fields: Omit<NewOrder, 'id' | 'outTradeNo' | 'payBy'>, actorId: string, reason: string): Promise<Order> {
     const id = randomUUID();
     const payBy = new Date(Date.now() + this.config.ORDER_PAY_MINUTES * 60_000);
-    await this.prisma.client.$transaction(async (tx) => {
-      await tx.order.create({
-        data: {
-          id,
-          outTradeNo: id.replace(/-/g, ''),
-          kind: priced.kind,
-          talkerId: user.id,
-          listenerId: body.listenerId,
-          serviceType: body.serviceType,
-          topic: priced.topic,
-          units: priced.units,
-          unitPriceFen: priced.unitPriceFen,
-          minutes: priced.minutes,
-          packageId: priced.packageId,
-          subtotalFen: priced.subtotalFen,
-          pointsDiscountFen,
-          totalFen: priced.subtotalFen - pointsDiscountFen,
-          payBy,
-        },
-      });
-      await tx.orderTransition.create({ data: { orderId: id, from: null, to: 'PENDING_PAYMENT', actorId: user.id, reason: '下单' } });
-      await this.scheduler.schedule(ORDER_EXPIRE_JOB, id, payBy, {}, tx);
-    });
-    return this.view(user.id, id);
+    // One statement (atomic by itself, one round trip): the order, its first history row, its expiry timer.
+    const [insertOrder, orderValues] = insertOrderSql({ ...fields, id, outTradeNo: id.replace(/-/g, ''), payBy });
+    const transition = orderValues.length + 1;
+    const timer = this.scheduler.jobUpsertSql(ORDER_EXPIRE_JOB, id, payBy, {}, transition + 3);
+    const [order] = await this.prisma.sql.query<Order>(
+      `WITH o AS (${insertOrder}),
+            t AS (INSERT INTO order_transitions (id, order_id, "from", "to", actor_id, reason)
+                  SELECT $${transition}::uuid, o.id, NULL, 'PENDING_PAYMENT', $${transition + 1}::uuid, $${transition + 2}::text FROM o),
+            j AS (${timer.text})
+       SELECT * FROM o`,
+      [...orderValues, randomUUID(), actorId, reason, ...timer.values],
+    );
+    return order;
   }
 
   /** The points hook (PRODUCT.md §9, at most 20 % of the subtotal): no points yet, so no discount. */
@@ -135,13 +176,12 @@ export class OrdersService implements OnModuleInit {
     if (prepayId) {
       requestPayment = requestPaymentParams(this.settings.pay.appid, prepayId, this.settings.pay.merchantPrivateKey);
     } else {
-      const talker = await this.prisma.client.user.findUniqueOrThrow({ where: { id: order.talkerId }, select: { openid: true } });
       try {
         const answer = await this.wxpay.prepayJsapi({
           description: this.description(order),
           outTradeNo: order.outTradeNo,
           amountFen: order.totalFen,
-          payerOpenid: talker.openid,
+          payerOpenid: order.talkerOpenid!,
           expiresAt: order.payBy,
           attach: order.id,
         });
@@ -156,7 +196,7 @@ export class OrdersService implements OnModuleInit {
         this.logger.error({ err, orderId }, 'JSAPI prepay failed');
         throw new DomainError('order/payment_unavailable');
       }
-      await this.prisma.client.order.updateMany({ where: { id: order.id, status: 'PENDING_PAYMENT', prepayId: null }, data: { prepayId } });
+      await this.prisma.sql.query(`UPDATE orders SET prepay_id = $2, updated_at = now() WHERE id = $1 AND status = 'PENDING_PAYMENT' AND prepay_id IS NULL`, [order.id, prepayId]);
     }
     const cashierUrl = this.settings.simulated
       ? `${this.config.WECHAT_SIM_URL.replace(/\/+$/, '')}/__sim/cashier?prepay_id=${encodeURIComponent(prepayId)}${returnUrl ? `&return_url=${encodeURIComponent(returnUrl)}` : ''}`
@@ -165,7 +205,18 @@ export class OrdersService implements OnModuleInit {
   }
 
   private description(order: Order): string {
-    return order.kind === 'PACKAGE' ? `倾听-主题套餐 ${order.minutes}分钟` : `倾听-${SERVICE_LABEL[order.serviceType]} ${order.minutes}分钟`;
+    switch (order.kind) {
+      case 'PACKAGE':
+        return `倾听-主题套餐 ${order.minutes}分钟`;
+      case 'EXTENSION':
+        return `倾听-续时 ${order.minutes}分钟`;
+      case 'GIFT':
+        return '倾听-礼物';
+      case 'GROUP_MEMBERSHIP':
+        return `倾听-付费群组 ${order.termDays}天`;
+      default:
+        return `倾听-${SERVICE_LABEL[order.serviceType]} ${order.minutes}分钟`;
+    }
   }
 
   /** The client says it paid: ask WeChat Pay (the notification may be late) and apply a success as the notification would. */
@@ -185,7 +236,7 @@ export class OrdersService implements OnModuleInit {
       return;
     }
     if (transaction.trade_state === 'SUCCESS' || transaction.trade_state === 'REFUND') {
-      await this.prisma.client.$transaction((tx) => this.applyPayment(tx, transaction, 'query'));
+      await eventTransaction(this.prisma, (tx) => this.applyPaymentIn(tx, transaction, 'query'));
     }
   }
 
@@ -196,73 +247,113 @@ export class OrdersService implements OnModuleInit {
    * PAID with its ledger posting and timers; a payment for a CLOSED order is refunded in full;
    * anything already applied is a no-op.
    */
-  async applyPayment(tx: Prisma.TransactionClient, t: Transaction, source: 'notification' | 'query' | 'expire'): Promise<PaymentOutcome> {
-    const found = await tx.order.findUnique({ where: { outTradeNo: t.out_trade_no } });
-    if (!found) {
+  applyPayment(tx: Prisma.TransactionClient, t: Transaction, source: PaymentSource): Promise<PaymentOutcome> {
+    return this.applyPaymentIn(eventTx(tx), t, source);
+  }
+
+  /**
+   * `applyPayment` in either kind of transaction (see `EventTx`). The common case, an order with
+   * an accept step (SESSION, PACKAGE) going PENDING_PAYMENT → PAID, is plain SQL: one locking read
+   * and one statement for the move, its posting and its timers. The rest needs Prisma code and
+   * asks for it (`prismaOf`) before writing anything: alerts (the audit log), a payment for a
+   * closed order (a refund), and kinds without an accept step, which other modules take on in
+   * the `paid` hook (extensions, gifts, group memberships).
+   */
+  private async applyPaymentIn(tx: EventTx, t: Transaction, source: PaymentSource): Promise<PaymentOutcome> {
+    // Locked from the start: timer rows are only taken with SKIP LOCKED below, so holding the
+    // order first cannot deadlock with its expiry job (which holds its job row, then the order).
+    const [order] = await tx.sql.query<OrderWithPayer>(`SELECT ${ORDER_WITH_PAYER_COLUMNS} FROM orders WHERE out_trade_no = $1 FOR UPDATE`, [t.out_trade_no]);
+    if (!order) {
       await this.alert(tx, 'order.payment_unknown_order', t.out_trade_no, { source, outTradeNo: t.out_trade_no, transactionId: t.transaction_id, amount: t.amount?.total });
       return 'ignored';
     }
-    const talker = await tx.user.findUnique({ where: { id: found.talkerId }, select: { openid: true } });
     const problems: string[] = [];
     if (t.trade_state !== 'SUCCESS' && t.trade_state !== 'REFUND') problems.push(`trade_state ${t.trade_state}`);
     if (t.mchid !== this.settings.pay.mchid) problems.push('mchid');
     if (t.appid !== this.settings.pay.appid) problems.push('appid');
-    if (t.amount?.total !== found.totalFen) problems.push(`amount ${t.amount?.total} ≠ ${found.totalFen}`);
-    if (!talker || t.payer?.openid !== talker.openid) problems.push('payer');
+    if (t.amount?.total !== order.totalFen) problems.push(`amount ${t.amount?.total} ≠ ${order.totalFen}`);
+    if (!order.talkerOpenid || t.payer?.openid !== order.talkerOpenid) problems.push('payer');
     if (!t.transaction_id) problems.push('transaction_id');
     if (problems.length) {
-      await this.alert(tx, 'order.payment_mismatch', found.id, { source, problems, transactionId: t.transaction_id, amount: t.amount?.total });
+      await this.alert(tx, 'order.payment_mismatch', order.id, { source, problems, transactionId: t.transaction_id, amount: t.amount?.total });
       return 'ignored';
     }
-    if (found.transactionId === t.transaction_id) return 'already_paid';
-    // Timer row before order row, the order every path takes (no deadlock with the expiry job).
-    if (source !== 'expire' && found.status === 'PENDING_PAYMENT') await this.scheduler.cancel(ORDER_EXPIRE_JOB, found.id, tx);
-    const order = (await lockOrder(tx, found.id))!;
     if (order.transactionId) {
       if (order.transactionId !== t.transaction_id) await this.alert(tx, 'order.payment_duplicate', order.id, { source, transactionId: t.transaction_id, recorded: order.transactionId });
       return 'already_paid';
     }
     const paidAt = t.success_time ? new Date(t.success_time) : new Date();
-    const posting = { kind: 'PAYMENT', idempotencyKey: paymentKey(order.id), orderId: order.id, entries: paymentLines(order.listenerId, order.totalFen, this.config.COMMISSION_SESSION_PERCENT) };
+    const commissionPercent =
+      order.kind === 'GIFT' ? this.config.COMMISSION_GIFT_PERCENT : order.kind === 'GROUP_MEMBERSHIP' ? this.config.COMMISSION_GROUP_PERCENT : this.config.COMMISSION_SESSION_PERCENT;
+    const posting = { kind: 'PAYMENT', idempotencyKey: paymentKey(order.id), orderId: order.id, entries: paymentLines(order.listenerId, order.totalFen, commissionPercent) };
     if (order.status === 'CLOSED') {
       // Paid after we closed it (WeChat accepted the payment anyway): keep the money straight and give it all back.
-      await tx.order.updateMany({ where: { id: order.id, status: 'CLOSED', transactionId: null }, data: { transactionId: t.transaction_id, paidAt } });
-      await this.ledger.post(tx, posting);
+      const prisma = prismaOf(tx);
+      await prisma.order.updateMany({ where: { id: order.id, status: 'CLOSED', transactionId: null }, data: { transactionId: t.transaction_id, paidAt } });
+      await this.ledger.post(prisma, posting);
       await this.alert(tx, 'order.paid_after_close', order.id, { source, transactionId: t.transaction_id });
-      await this.refunds.refund(order.id, order.totalFen, '订单关闭后收到付款，自动全额退款', null, tx);
+      await this.refunds.refund(order.id, order.totalFen, '订单关闭后收到付款，自动全额退款', null, prisma);
       return 'refunding_late_payment';
     }
     if (order.status !== 'PENDING_PAYMENT') {
       await this.alert(tx, 'order.payment_unexpected_state', order.id, { source, status: order.status, transactionId: t.transaction_id });
       return 'ignored';
     }
+    const acceptStep = order.kind === 'SESSION' || order.kind === 'PACKAGE';
+    // Extensions, gifts and memberships have no accept step: other modules take them on in the `paid` hook (Prisma code).
+    const hookTx = acceptStep ? null : prismaOf(tx);
     const acceptBy = new Date(Date.now() + this.config.ORDER_ACCEPT_MINUTES * 60_000);
-    await moveOrder(tx, order.id, 'PENDING_PAYMENT', 'PAID', {
-      actorId: null,
-      reason: source === 'notification' ? '微信支付通知：支付成功' : '查询微信支付：支付成功',
-      data: { transactionId: t.transaction_id, paidAt, acceptBy },
-    });
-    await this.ledger.post(tx, posting);
-    if (order.kind === 'PACKAGE') {
-      await tx.packageBalance.create({
-        data: { orderId: order.id, talkerId: order.talkerId, listenerId: order.listenerId, minutesTotal: order.minutes, minutesLeft: order.minutes, expiresAt: new Date(paidAt.getTime() + this.config.PACKAGE_VALID_DAYS * 86_400_000) },
-      });
+    const reason = source === 'notification' ? '微信支付通知：支付成功' : '查询微信支付：支付成功';
+    // The move, its posting and its timers: one statement, one round trip.
+    const changes: CteBuilder[] = [
+      (first) => moveOrderSql(order.id, 'PENDING_PAYMENT', 'PAID', { actorId: null, reason, data: { transactionId: t.transaction_id, paidAt, acceptBy } }, first),
+      (first) => postingSql(posting, first),
+    ];
+    if (source !== 'expire') {
+      // The expiry timer goes. If its job is running right now (its row locked), it is skipped, not
+      // waited for: it will find the order paid. The expiry job itself ('expire') keeps its row, which the scheduler marks done.
+      changes.push((first) => cte('expiry', this.scheduler.jobCancelSql(ORDER_EXPIRE_JOB, order.id, first)));
     }
-    await this.scheduler.schedule(ORDER_ACCEPT_TIMEOUT_JOB, order.id, acceptBy, {}, tx);
-    await this.scheduler.schedule(ORDER_PAID_JOB, order.id, new Date(), {}, tx);
+    if (order.kind === 'PACKAGE') {
+      const expiresAt = new Date(paidAt.getTime() + this.config.PACKAGE_VALID_DAYS * 86_400_000);
+      changes.push((first) => ({
+        text: `balance AS (INSERT INTO package_balances (id, order_id, talker_id, listener_id, minutes_total, minutes_left, expires_at)
+                           VALUES ($${first}::uuid, $${first + 1}::uuid, $${first + 2}::uuid, $${first + 3}::uuid, $${first + 4}::int, $${first + 4}::int, $${first + 5}::timestamptz))`,
+        values: [randomUUID(), order.id, order.talkerId, order.listenerId, order.minutes, expiresAt],
+      }));
+    }
+    if (acceptStep) {
+      changes.push(
+        (first) => cte('accept_timer', this.scheduler.jobUpsertSql(ORDER_ACCEPT_TIMEOUT_JOB, order.id, acceptBy, {}, first)),
+        (first) => cte('paid_job', this.scheduler.jobUpsertSql(ORDER_PAID_JOB, order.id, new Date(), {}, first)),
+      );
+    }
+    const [text, values] = withCtes(changes, 'SELECT count(*)::int AS moved FROM moved');
+    const [{ moved }] = await tx.sql.query<{ moved: number }>(text, values);
+    // Cannot happen while the row is locked; if it did, the rollback keeps the timers and the posting from going in alone.
+    if (moved === 0) throw new DomainError('order/state_changed');
+    if (hookTx) await this.hooks.run('paid', { ...order, status: 'PAID', transactionId: t.transaction_id!, paidAt, acceptBy }, hookTx);
     return 'paid';
   }
 
-  /** Runs once after a payment commits: the listener's received-orders counter and their subscribe message. */
+  /** Runs once after a payment commits: the listener's received-orders counter and their notification. */
   private async afterPaid(orderId: string): Promise<void> {
-    const order = await this.prisma.client.order.findUnique({ where: { id: orderId } });
+    // One plain-SQL read for the order and where to notify its listener: this runs once per payment.
+    const [order] = await this.prisma.sql.query<Order & { listenerOpenid: string | null }>(
+      `SELECT ${ORDER_COLUMNS}, (SELECT openid FROM users u WHERE u.id = orders.listener_id AND u.deleted_at IS NULL) AS "listenerOpenid" FROM orders WHERE id = $1`,
+      [orderId],
+    );
     if (!order) return;
     await this.stats.recordOrderReceived(order.listenerId);
     try {
-      const listener = await this.prisma.client.user.findUnique({ where: { id: order.listenerId }, select: { openid: true, deletedAt: true } });
-      if (!listener || listener.deletedAt) return;
+      // Online: a push to the open mini-program (the workbench chimes); otherwise a WeChat subscribe message.
+      if (await this.realtime.isOnline(order.listenerId)) {
+        await this.realtime.toUser(order.listenerId, { type: 'order', orderId: order.id, event: 'paid' });
+        return;
+      }
+      if (!order.listenerOpenid) return;
       await this.wechat.sendSubscribeMessage({
-        touser: listener.openid,
+        touser: order.listenerOpenid,
         template_id: this.config.WECHAT_TEMPLATE_ORDER_PAID,
         page: `packages/orders/detail?id=${order.id}`,
         data: {
@@ -280,7 +371,7 @@ export class OrdersService implements OnModuleInit {
   // --- the talker cancels, the listener accepts or declines ---
 
   async cancel(user: AuthUser, orderId: string, reason?: string): Promise<OrderView> {
-    let order = await this.partyOrder(user.id, orderId, 'talker');
+    let order: Order = await this.partyOrder(user.id, orderId, 'talker');
     if (order.status === 'PENDING_PAYMENT') {
       const closed = await this.closeAtWechat(order);
       if (closed === 'paid') {
@@ -311,6 +402,7 @@ export class OrdersService implements OnModuleInit {
     await this.prisma.client.$transaction(async (tx) => {
       await this.scheduler.cancel(ORDER_ACCEPT_TIMEOUT_JOB, order.id, tx);
       await moveOrder(tx, order.id, 'PAID', 'ACCEPTED', { actorId: user.id, reason: '倾听者接单', data: { acceptedAt }, code: 'order/not_acceptable' });
+      await this.hooks.run('accepted', (await tx.order.findUnique({ where: { id: order.id } }))!, tx);
     });
     const seconds = Math.max(0, Math.round((acceptedAt.getTime() - (order.paidAt ?? acceptedAt).getTime()) / 1000));
     await this.stats.recordAccepted(order.listenerId, seconds).catch((err) => this.logger.warn({ err, orderId }, 'could not record the accept'));
@@ -359,7 +451,7 @@ export class OrdersService implements OnModuleInit {
     }
     const transaction = await this.wxpay.queryByOutTradeNo(order.outTradeNo);
     if (tx) await this.applyPayment(tx, transaction, 'expire');
-    else await this.prisma.client.$transaction((t) => this.applyPayment(t, transaction, 'query'));
+    else await eventTransaction(this.prisma, (t) => this.applyPaymentIn(t, transaction, 'query'));
     return 'paid';
   }
 
@@ -393,23 +485,24 @@ export class OrdersService implements OnModuleInit {
     return toOrderView(order, users, viewerId, withTransitions ? (order as typeof order & { transitions: never[] }).transitions : undefined);
   }
 
-  async usersOf(orders: Pick<Order, 'talkerId' | 'listenerId'>[]): Promise<Map<string, Pick<User, 'id' | 'alias' | 'avatarSeed'>>> {
+  async usersOf(orders: Pick<Order, 'talkerId' | 'listenerId'>[]): Promise<Map<string, PublicUser>> {
     const ids = [...new Set(orders.flatMap((o) => [o.talkerId, o.listenerId]))];
-    const users = ids.length ? await this.prisma.client.user.findMany({ where: { id: { in: ids } }, select: PUBLIC_USER }) : [];
+    const users = ids.length ? await this.prisma.sql.query<PublicUser>('SELECT id, alias, avatar_seed AS "avatarSeed" FROM users WHERE id = ANY($1::uuid[])', [ids]) : [];
     return new Map(users.map((u) => [u.id, u]));
   }
 
   /** The order if the caller is a party to it (else 404, nothing revealed); 403 when in the wrong role. */
-  private async partyOrder(userId: string, orderId: string, role?: 'talker' | 'listener'): Promise<Order> {
-    const order = await this.prisma.client.order.findUnique({ where: { id: orderId } });
+  private async partyOrder(userId: string, orderId: string, role?: 'talker' | 'listener'): Promise<OrderWithPayer> {
+    const [order] = await this.prisma.sql.query<OrderWithPayer>(`SELECT ${ORDER_WITH_PAYER_COLUMNS} FROM orders WHERE id = $1`, [orderId]);
     if (!order || (order.talkerId !== userId && order.listenerId !== userId)) throw new DomainError('order/not_found');
     if (role === 'talker' && order.talkerId !== userId) throw new DomainError('order/forbidden');
     if (role === 'listener' && order.listenerId !== userId) throw new DomainError('order/forbidden');
     return order;
   }
 
-  private async alert(tx: Prisma.TransactionClient, action: string, subjectId: string, detail: Record<string, unknown>): Promise<void> {
+  private async alert(tx: EventTx, action: string, subjectId: string, detail: Record<string, unknown>): Promise<void> {
+    const prisma = prismaOf(tx);
     this.logger.error({ action, subjectId, ...detail }, `ALERT: ${action}`);
-    await this.audit.record({ actorId: null, action, subjectType: 'order', subjectId, detail }, tx);
+    await this.audit.record({ actorId: null, action, subjectType: 'order', subjectId, detail }, prisma);
   }
 }

@@ -7,6 +7,7 @@ import { PrismaService } from '../infra/database/prisma.service';
 import { refundLines } from '../ledger/ledger.rules';
 import { LedgerService, refundKey } from '../ledger/ledger.service';
 import { SchedulerService } from '../scheduler/scheduler.service';
+import { heldForOrder } from '../settlement/balances';
 import type { RefundNotificationResource } from '../wechat/protocol/types';
 import { WechatEvents } from '../wechat/wechat-events';
 import { WechatPayClient, WechatPayError } from '../wechat/wechat-pay.client';
@@ -14,6 +15,11 @@ import { lockOrder, moveOrder } from './order-state';
 import { REFUNDABLE_STATES } from './order-transitions';
 
 export const REFUND_SUBMIT_JOB = 'refund.submit';
+/** Asks WeChat Pay for the result of a refund still PROCESSING, in case its notification never comes. */
+export const REFUND_SYNC_JOB = 'refund.sync';
+/** Query 1, 2, 4 … minutes after submitting, at most every 30 minutes, until the refund is final. */
+const SYNC_FIRST_MS = 60_000;
+const SYNC_MAX_MS = 30 * 60_000;
 /** When no caller submits a refund right after its commit, the job does (a crash between commit and submit loses nothing). */
 const SUBMIT_SAFETY_DELAY_MS = 30_000;
 const OPEN_STATUSES = ['PENDING', 'PROCESSING'] as const;
@@ -40,6 +46,7 @@ export class RefundService implements OnModuleInit {
 
   onModuleInit(): void {
     this.scheduler.register(REFUND_SUBMIT_JOB, (job, tx) => this.submit(job.key, tx));
+    this.scheduler.register(REFUND_SYNC_JOB, (job, tx) => this.sync(job.key, job.attempts, tx));
     this.events.on('refund', (event, tx) => this.applyResult(tx, event.resource, 'notification'));
   }
 
@@ -109,11 +116,21 @@ export class RefundService implements OnModuleInit {
       return;
     }
     await db.refund.updateMany({ where: { id: refundId, status: 'PENDING' }, data: { status: 'PROCESSING', refundId: answer.refund_id } });
+    await this.scheduler.schedule(REFUND_SYNC_JOB, refundId, new Date(Date.now() + SYNC_FIRST_MS), {}, tx);
     if (answer.status === 'SUCCESS') {
       const resource = { out_refund_no: answer.out_refund_no, refund_id: answer.refund_id, refund_status: answer.status, amount: { refund: answer.amount.refund } };
       if (tx) await this.applyResult(tx, resource, 'query');
       else await this.prisma.client.$transaction((t) => this.applyResult(t, resource, 'query'));
     }
+  }
+
+  /** The `refund.sync` job: a PROCESSING refund's state from WeChat Pay; polls again (backing off) until it is final. */
+  private async sync(refundId: string, attempts: number, tx: Prisma.TransactionClient): Promise<Date | void> {
+    const refund = await tx.refund.findUnique({ where: { id: refundId } });
+    if (!refund || refund.status !== 'PROCESSING') return;
+    const answer = await this.pay.queryRefund(refund.outRefundNo);
+    if (answer.status === 'PROCESSING') return new Date(Date.now() + Math.min(SYNC_MAX_MS, SYNC_FIRST_MS * 2 ** attempts));
+    await this.applyResult(tx, { out_refund_no: answer.out_refund_no, refund_id: answer.refund_id, refund_status: answer.status, amount: { refund: answer.amount.refund } }, 'query');
   }
 
   /**
@@ -150,7 +167,8 @@ export class RefundService implements OnModuleInit {
       kind: 'REFUND',
       idempotencyKey: refundKey(refund.id),
       orderId: order.id,
-      entries: refundLines(order.listenerId, order.totalFen, await this.ledger.paymentCommission(tx, order.id), order.refundedFen, refund.amountFen),
+      // After the dispute window the listener's share is no longer held: it is clawed back from withdrawable.
+      entries: refundLines(order.listenerId, order.totalFen, await this.ledger.paymentCommission(tx, order.id), order.refundedFen, refund.amountFen, await heldForOrder(tx, order.listenerId, order.id)),
     });
     const stillOpen = await tx.refund.count({ where: { orderId: order.id, status: { in: [...OPEN_STATUSES] } } });
     const data = { refundedFen: refundedAfter };

@@ -1,20 +1,14 @@
 import { loginAs } from '../../test/auth';
-import { createOrder, fireTimer, ledgerCheck, listenerWithSession, orderStatus, payOrder, post, waitForStatus } from '../../test/orders';
-import { startTestApp, TestApp } from '../../test/test-app';
-import { startTestSimulator, TestSimulator } from '../../test/wechat';
+import { createOrder, fireTimer, ledgerCheck, listenerWithSession, orderStatus, payOrder, post, waitFor, waitForStatus } from '../../test/orders';
+import { startTestApp, TestApp, useAppWithSimulator } from '../../test/test-app';
+import { RefundService } from './refund.service';
+import { TestSimulator } from '../../test/wechat';
 
 describe('refunds, timers and the ledger (e2e: app + simulator + PostgreSQL)', () => {
   let wx: TestSimulator;
   let t: TestApp;
 
-  beforeAll(async () => {
-    wx = await startTestSimulator();
-    t = await startTestApp(wx.env);
-  });
-  afterAll(async () => {
-    await t?.close();
-    await wx?.close();
-  });
+  useAppWithSimulator((app, sim) => ([t, wx] = [app, sim]));
 
   /** A paid order of `units` × 20 CNY. */
   async function paidOrder(units = 2) {
@@ -29,6 +23,28 @@ describe('refunds, timers and the ledger (e2e: app + simulator + PostgreSQL)', (
     const sum = await t.prisma.ledgerEntry.aggregate({ where: { account: 'wechat:clearing', transaction: { orderId } }, _sum: { amountFen: true } });
     return sum._sum.amountFen ?? 0;
   }
+
+  it('completes a refund whose notification never arrives by asking WeChat Pay (the refund.sync job)', async () => {
+    // An instance whose notify URL leads nowhere: WeChat's refund notification is lost.
+    const deaf = await startTestApp({ ...wx.env, WECHAT_NOTIFY_BASE_URL: 'http://127.0.0.1:9' });
+    try {
+      const { orderId } = await paidOrder(1);
+      const talker = (await orderStatus(t, orderId)).talkerId;
+      await deaf.app.get(RefundService).refund(orderId, 2000, '测试：通知丢失', talker);
+      const [refund] = await t.prisma.refund.findMany({ where: { orderId } });
+      expect(refund.status).toBe('PROCESSING');
+      expect((await orderStatus(t, orderId)).status).toBe('REFUNDING');
+      // WeChat finishes the refund a moment later; only then can the query see it.
+      await waitFor(async () => ((await (await fetch(`${wx.sim.url}/__sim/state`)).json()) as { refunds: Record<string, { status: string }> }).refunds[refund.outRefundNo]?.status, (s) => s === 'SUCCESS', 10_000, 'the simulator finishing the refund');
+      await fireTimer(deaf, 'refund.sync', refund.id);
+      expect(await t.prisma.refund.findUniqueOrThrow({ where: { id: refund.id } })).toMatchObject({ status: 'SUCCESS' });
+      expect(await orderStatus(t, orderId)).toMatchObject({ status: 'REFUNDED', refundedFen: 2000 });
+      expect((await t.prisma.scheduledJob.findUniqueOrThrow({ where: { kind_key: { kind: 'refund.sync', key: refund.id } } })).doneAt).not.toBeNull();
+      expect(await ledgerCheck(t)).toMatchObject({ ok: true });
+    } finally {
+      await deaf.close();
+    }
+  });
 
   it('refunds in full when the listener does not accept in time', async () => {
     const { orderId } = await paidOrder();

@@ -4,7 +4,7 @@ import { PrismaService } from '../infra/database/prisma.service';
 import { decryptResource } from './protocol/aead';
 import { verifyPlatformSignature } from './protocol/signing';
 import type { NotificationEnvelope, NotificationEventType } from './protocol/types';
-import { NotifyKind, WechatEvents, WechatPayEvent } from './wechat-events';
+import { eventTransaction, NotifyKind, WechatEvents, WechatPayEvent } from './wechat-events';
 import { WECHAT_SETTINGS, WechatSettings } from './wechat-settings';
 
 const EVENT_TYPES: Record<NotifyKind, NotificationEventType[]> = {
@@ -42,7 +42,8 @@ export type NotifyOutcome = 'processed' | 'duplicate';
  * Turns a raw WeChat Pay notification into a domain event exactly once: the signature is
  * checked over the raw bytes before anything is parsed; the resource is decrypted and checked
  * against our merchant; then, in one transaction, the notification is recorded (unique on its
- * id and on the business event) and handed to the subscribed handlers. A duplicate is answered
+ * id and on the business event) and handed to the subscribed handlers: a plain-SQL transaction
+ * when they all allow it, else a Prisma one (see `eventTransaction`). A duplicate is answered
  * as success without touching anything.
  */
 @Injectable()
@@ -64,15 +65,19 @@ export class WechatNotifyService {
     }
     const event = this.decode(kind, body);
     const key = businessKey(event);
-    const outcome = await this.prisma.client.$transaction(async (tx) => {
-      const inserted = await tx.wechatNotification.createMany({
-        data: [{ id: event.notificationId, eventType: event.eventType, businessKey: key, resource: event.resource as object }],
-        skipDuplicates: true,
-      });
-      if (inserted.count === 0) return 'duplicate' as const;
-      await this.events.dispatch(event, tx);
-      return 'processed' as const;
-    });
+    const outcome = await eventTransaction(
+      this.prisma,
+      async (tx) => {
+        const [recorded] = await tx.sql.query(
+          `INSERT INTO wechat_notifications (id, event_type, business_key, resource) VALUES ($1, $2, $3, $4::jsonb) ON CONFLICT DO NOTHING RETURNING id`,
+          [event.notificationId, event.eventType, key, JSON.stringify(event.resource)],
+        );
+        if (!recorded) return 'duplicate' as const;
+        await this.events.dispatch(event, tx);
+        return 'processed' as const;
+      },
+      this.events.plainSql(kind),
+    );
     this.logger.log({ kind, id: event.notificationId, businessKey: key, outcome }, 'WeChat Pay notification');
     return outcome;
   }

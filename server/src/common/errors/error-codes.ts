@@ -1,6 +1,14 @@
+import { CHAT_ERRORS } from '../../chat/chat.errors';
 import { IDENTITY_ERRORS } from '../../identity/identity.errors';
 import { LISTENER_ERRORS } from '../../listeners/listeners.errors';
 import { ORDER_ERRORS } from '../../orders/orders.errors';
+import { REALTIME_ERRORS } from '../../realtime/realtime.errors';
+import { RECONCILIATION_ERRORS } from '../../reconciliation/reconciliation.errors';
+import { FEEDBACK_ERRORS } from '../../feedback/feedback.errors';
+import { GROUP_ERRORS } from '../../groups/groups.errors';
+import { SAFETY_ERRORS } from '../../safety/safety.errors';
+import { SESSION_ERRORS } from '../../sessions/sessions.errors';
+import { SETTLEMENT_ERRORS } from '../../settlement/settlement.errors';
 import { VETTING_ERRORS } from '../../vetting/vetting.errors';
 
 export interface ErrorSpec {
@@ -40,6 +48,6 @@ const COMMON_ERRORS = {
  * branch on the code, never on the message. Each feature module owns its table
  * (`<module>/<module>.errors.ts`); this merge is the only place codes meet HTTP.
  */
-export const ERROR_CODES = { ...COMMON_ERRORS, ...IDENTITY_ERRORS, ...LISTENER_ERRORS, ...VETTING_ERRORS, ...ORDER_ERRORS };
+export const ERROR_CODES = { ...COMMON_ERRORS, ...IDENTITY_ERRORS, ...LISTENER_ERRORS, ...VETTING_ERRORS, ...ORDER_ERRORS, ...FEEDBACK_ERRORS, ...SAFETY_ERRORS, ...REALTIME_ERRORS, ...CHAT_ERRORS, ...SESSION_ERRORS, ...SETTLEMENT_ERRORS, ...RECONCILIATION_ERRORS, ...GROUP_ERRORS };
 
 export type ErrorCode = keyof typeof ERROR_CODES;

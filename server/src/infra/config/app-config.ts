@@ -224,6 +224,13 @@ export class AppConfig {
   @IsBoolean()
   SCHEDULER_ENABLED = true;
 
+  /** Due jobs one instance runs at once (each in its own transaction and connection; the pool has 10). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(8)
+  SCHEDULER_CONCURRENCY = 4;
+
   // --- Orders, refunds, commission (PRODUCT.md §3) ---
 
   /** How long a new order may stay unpaid before it is closed (locally and at WeChat Pay). */
@@ -267,6 +274,130 @@ export class AppConfig {
   @IsString()
   WECHAT_TEMPLATE_ORDER_PAID = 'order-paid';
 
+  // --- Sessions, chat and safety (PRODUCT.md §4, §1) ---
+
+  /** After acceptance, how long both parties have to be present before the order is refunded. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  SESSION_START_WINDOW_MINUTES = 30;
+
+  /** Listener no-show: not present this long after the talker entered → full refund. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  SESSION_LISTENER_NO_SHOW_MINUTES = 10;
+
+  /** The reminder (and the offer to extend) this long before the paid end. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  SESSION_REMINDER_MINUTES = 5;
+
+  /** An extension being paid holds the session's end this long. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  SESSION_EXTENSION_GRACE_SECONDS = 120;
+
+  /** Charged when the talker never starts (fen; refunded minus this). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  SESSION_NO_SHOW_FEE_FEN = 0;
+
+  /** Chat content is destroyed (its key shredded) this long after the session ends, unless frozen. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  CHAT_RETENTION_HOURS = 72;
+
+  /** How long after a session the talker may open a dispute. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  DISPUTE_WINDOW_HOURS = 72;
+
+  /** Longest chat message, in characters. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  CHAT_MESSAGE_MAX_CHARS = 1000;
+
+  /** Messages one person may send per minute in one conversation. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  CHAT_RATE_LIMIT_PER_MINUTE = 60;
+
+  /** At most one crisis alert per conversation in this window (further hits are counted on it). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  CRISIS_ALERT_COOLDOWN_MINUTES = 30;
+
+  /** Voice calls: `simulated` (development and tests) or a provider documented in the README. */
+  @IsIn(['simulated'])
+  VOICE_PROVIDER = 'simulated';
+
+  /** Subscribe-message template reminding a party that a session is about to start or end. */
+  @IsString()
+  WECHAT_TEMPLATE_SESSION = 'session-reminder';
+
+  // --- Settlement, payouts, reconciliation (PRODUCT.md §11) ---
+
+  /** Smallest withdrawal (fen). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  PAYOUT_MIN_FEN = 1000;
+
+  /** Most a listener may withdraw per day (China time), in fen. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  PAYOUT_DAILY_LIMIT_FEN = 500_000;
+
+  /** WeChat Pay merchant-transfer scene (1005 = 佣金报酬) and what the listener sees. */
+  @IsString()
+  WECHAT_TRANSFER_SCENE_ID = '1005';
+
+  @IsString()
+  WECHAT_TRANSFER_REMARK = '倾听收益提现';
+
+  /** The daily reconciliation runs after this hour (China time) for the previous day; bills exist from 10:00. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(23)
+  RECONCILE_AFTER_HOUR = 10;
+
+  /** Where reconciliation CSV reports and downloaded bills are written. */
+  @IsString()
+  RECONCILE_DIR = '.data/reconciliation';
+
+  // --- Paid groups (PRODUCT.md §7) ---
+
+  /** A member may leave with a full refund within this window after joining; the owner's share is held as long. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  GROUP_REFUND_WINDOW_HOURS = 72;
+
+  /** Platform commission on group memberships, in percent. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  COMMISSION_GROUP_PERCENT = 30;
+
+  /** Largest capacity a group may have. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(2)
+  GROUP_MAX_CAPACITY = 2000;
+
   get wechatSimulated(): boolean {
     return !this.WECHAT_APPID;
   }
@@ -289,9 +420,14 @@ const CONFIG_KEYS = [
   'WECHAT_START_SIMULATOR', 'FIELD_ENCRYPTION_KEYS', 'FIELD_ENCRYPTION_KEY_ID', 'SESSION_TTL_HOURS',
   'LOGIN_RATE_LIMIT_PER_MINUTE', 'PROFILE_RATE_LIMIT_PER_HOUR',
   'UPLOAD_DIR', 'IDENTITY_VERIFIER', 'IDENTITY_VERIFIER_URL', 'IDENTITY_VERIFIER_SECRET',
-  'WECHAT_TEMPLATE_VETTING_RESULT', 'SCHEDULER_POLL_MS', 'SCHEDULER_ENABLED',
+  'WECHAT_TEMPLATE_VETTING_RESULT', 'SCHEDULER_POLL_MS', 'SCHEDULER_ENABLED', 'SCHEDULER_CONCURRENCY',
   'ORDER_PAY_MINUTES', 'ORDER_ACCEPT_MINUTES', 'ORDER_MAX_UNITS', 'PACKAGE_VALID_DAYS',
   'COMMISSION_SESSION_PERCENT', 'COMMISSION_GIFT_PERCENT', 'WECHAT_TEMPLATE_ORDER_PAID',
+  'SESSION_START_WINDOW_MINUTES', 'SESSION_LISTENER_NO_SHOW_MINUTES', 'SESSION_REMINDER_MINUTES',
+  'SESSION_EXTENSION_GRACE_SECONDS', 'SESSION_NO_SHOW_FEE_FEN', 'CHAT_RETENTION_HOURS', 'DISPUTE_WINDOW_HOURS',
+  'CHAT_MESSAGE_MAX_CHARS', 'CHAT_RATE_LIMIT_PER_MINUTE', 'CRISIS_ALERT_COOLDOWN_MINUTES', 'VOICE_PROVIDER',
+  'WECHAT_TEMPLATE_SESSION', 'PAYOUT_MIN_FEN', 'PAYOUT_DAILY_LIMIT_FEN', 'WECHAT_TRANSFER_SCENE_ID', 'WECHAT_TRANSFER_REMARK',
+  'RECONCILE_AFTER_HOUR', 'RECONCILE_DIR', 'GROUP_REFUND_WINDOW_HOURS', 'COMMISSION_GROUP_PERCENT', 'GROUP_MAX_CAPACITY',
 ] as const satisfies readonly (keyof AppConfig)[];
 
 export class ConfigError extends Error {

@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { Database, PrismaClient, SqlReader, databaseTargetFromEnv, openDatabase, seedDemoData } from '@qingting/prisma';
+import { Database, PrismaClient, Sql, databaseTargetFromEnv, openDatabase, seedDemoData } from '@qingting/prisma';
 import { AppConfig } from '../config/app-config';
 
 /**
@@ -18,8 +18,8 @@ export class PrismaService implements OnModuleInit, OnApplicationShutdown {
     return this.database.prisma;
   }
 
-  /** Plain SQL for hot read paths (see SqlReader); everything else goes through `client`. */
-  get sql(): SqlReader {
+  /** Plain SQL for hot paths (see `Sql` in @qingting/prisma); everything else goes through `client`. */
+  get sql(): Sql {
     if (!this.database) throw new Error('database not opened yet');
     return this.database.sql;
   }
