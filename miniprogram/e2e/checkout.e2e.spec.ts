@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { ARTIFACTS, useSystemAndBrowser } from './system';
+import { ARTIFACTS, callApi, mintLoginCode, onlineSeededListener, type OnlineListener, useSystemAndBrowser } from './system';
 
 /**
  * A talker buys a 2-unit text session in the H5 build: listener profile → 立即倾诉 → order
@@ -11,59 +11,24 @@ import { ARTIFACTS, useSystemAndBrowser } from './system';
  */
 describe('checkout, end to end (Chromium + the WeChat simulator cashier)', () => {
   const suite = useSystemAndBrowser();
-  let heartbeat: ReturnType<typeof setInterval> | undefined;
+  let listener: OnlineListener | undefined;
 
-  afterAll(() => {
-    if (heartbeat) clearInterval(heartbeat);
-  });
+  afterAll(() => listener?.stop());
 
   const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
 
-  async function api<T>(method: string, route: string, token: string | null, body?: unknown): Promise<T> {
-    const res = await fetch(`${suite.system.url}${route}`, {
-      method,
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${method} ${route} → ${res.status} ${text}`);
-    return (text ? JSON.parse(text) : undefined) as T;
-  }
-
-  /** Logs in as a seeded listener (openid `demo-listener-<i>`) through a simulator-minted login code. */
-  async function loginSeededListener(i: number): Promise<string> {
-    if (!suite.system.simUrl) throw new Error('startSystem() did not report the WeChat simulator URL');
-    const minted = await (await fetch(`${suite.system.simUrl}/__sim/login-codes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ openid: `demo-listener-${i}` }) })).json();
-    const { token } = await api<{ token: string }>('POST', '/api/auth/login', null, { code: minted.code });
-    return token;
-  }
+  const api = <T>(method: string, route: string, token: string | null, body?: unknown) => callApi<T>(suite.system, method, route, token, body);
 
   it('a talker orders 2 units from an online listener, pays at the cashier and sees the order paid, then accepted', async () => {
     // The listener: seeded, offering text, made online now (no working-hours limit, toggle on, heartbeat).
-    let listenerToken = '';
-    let listenerIndex = -1;
-    let listener: { id: string; alias: string; prices: { TEXT?: number } } | null = null;
-    for (let i = 0; i < 10 && !listener; i++) {
-      const token = await loginSeededListener(i);
-      const wb = await api<{ id: string; alias: string; prices: { TEXT?: number }; status: string }>('GET', '/api/workbench', token);
-      if (wb.status === 'ACTIVE' && typeof wb.prices.TEXT === 'number') {
-        listener = wb;
-        listenerToken = token;
-        listenerIndex = i;
-      }
-    }
-    expect(listener).not.toBeNull();
-    const L = listener!;
-    const unitPrice = L.prices.TEXT!;
-    await api('PUT', '/api/workbench/hours', listenerToken, { hours: [] });
-    await api('PUT', '/api/workbench/online', listenerToken, { online: true });
-    await api('POST', '/api/workbench/heartbeat', listenerToken, {});
-    heartbeat = setInterval(() => void api('POST', '/api/workbench/heartbeat', listenerToken, {}).catch(() => undefined), 20000);
+    listener = await onlineSeededListener(suite.system);
+    const L = listener;
+    const unitPrice = L.unitPriceFen;
     const profile = await api<{ online: boolean }>('GET', `/api/listeners/${L.id}`, null);
     expect(profile.online).toBe(true);
 
     // The talker, in the browser: profile → 立即倾诉.
-    const page = await (await suite.browser.newContext({ viewport: { width: 414, height: 896 } })).newPage();
+    const page = await suite.newPage();
     await page.goto(`${suite.system.url}/#/packages/listener/profile/index?id=${encodeURIComponent(L.id)}`);
     await page.locator('.order-entry').waitFor({ timeout: 30000 });
     await page.locator('.order-entry').click();
@@ -94,16 +59,14 @@ describe('checkout, end to end (Chromium + the WeChat simulator cashier)', () =>
     await shot(page, 'checkout-paid');
 
     // The listener sees it among the incoming orders and accepts (through the API here).
-    const incoming = await api<{ items: { id: string; units: number; totalFen: number; status: string }[] }>('GET', '/api/orders?role=listener&status=PAID', listenerToken);
+    const incoming = await api<{ items: { id: string; units: number; totalFen: number; status: string }[] }>('GET', '/api/orders?role=listener&status=PAID', L.token);
     const order = incoming.items.find((o) => o.units === 2 && o.totalFen === unitPrice * 2);
     expect(order).toBeDefined();
 
     // The listener, in a second browser context, accepts from the workbench. Its h5 login code is a
     // simulator-minted one for the seeded listener's openid, handed to the page's login adapter.
-    const code = (await (await fetch(`${suite.system.simUrl}/__sim/login-codes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ openid: `demo-listener-${listenerIndex}` }) })).json()).code as string;
-    const listenerContext = await suite.browser.newContext({ viewport: { width: 414, height: 896 } });
-    await listenerContext.addInitScript((c) => window.localStorage.setItem('qingting.h5DevCode', c), code);
-    const workbench = await listenerContext.newPage();
+    const code = await mintLoginCode(suite.system, `demo-listener-${L.index}`);
+    const workbench = await suite.newPage((ctx) => ctx.addInitScript((c) => window.localStorage.setItem('qingting.h5DevCode', c), code));
     await workbench.goto(`${suite.system.url}/#/packages/workbench/index`);
     const incomingCard = workbench.locator('.incoming-order').first();
     await incomingCard.waitFor({ timeout: 30000 });

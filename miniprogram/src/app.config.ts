@@ -20,6 +20,16 @@ export default defineAppConfig({
       pages: ['index'],
     },
     {
+      // The listener's earnings and withdrawals.
+      root: 'packages/earnings',
+      pages: ['index'],
+    },
+    {
+      // The timed session: the chat room (both roles) and the talker's review.
+      root: 'packages/session',
+      pages: ['room/index', 'review/index'],
+    },
+    {
       root: 'packages/apply',
       pages: ['index', 'form/index', 'training/index', 'quiz/index'],
     },
@@ -27,6 +37,11 @@ export default defineAppConfig({
       // The ops console (H5, desktop browser): #/packages/ops/index
       root: 'packages/ops',
       pages: ['index'],
+    },
+    {
+      // Paid groups: list, detail with join/renew, group chat, the owner's management, creation.
+      root: 'packages/groups',
+      pages: ['list/index', 'detail/index', 'room/index', 'manage/index', 'create/index'],
     },
   ],
   window: {

@@ -1,9 +1,9 @@
 import { meEntries } from '../src/services/me'
 
 describe('meEntries (我的 tab)', () => {
-  it('offers 成为倾听者 to a talker and the workbench to a listener', () => {
+  it('offers 成为倾听者 to a talker, and the workbench and earnings to a listener', () => {
     expect(meEntries({ roles: ['TALKER'], listener: null }).map((e) => e.key)).toEqual(['apply'])
-    expect(meEntries({ roles: ['TALKER', 'LISTENER'], listener: { tier: 'NEW', status: 'ACTIVE' } }).map((e) => e.key)).toEqual(['workbench'])
+    expect(meEntries({ roles: ['TALKER', 'LISTENER'], listener: { tier: 'NEW', status: 'ACTIVE' } }).map((e) => e.key)).toEqual(['workbench', 'earnings'])
   })
 
   it('adds the ops console for any operator role, and only then', () => {

@@ -11,6 +11,7 @@ import {
   orderStatusLabel,
   parseYuanToFen,
   priceBreakdown,
+  orderSummary,
   shortTime,
 } from '../src/utils/orders'
 import { recordCells } from '../src/packages/ops/order-format'
@@ -118,5 +119,17 @@ describe('list helpers', () => {
       { key: 'status', text: 'SUCCESS' },
       { key: 'createdAt', text: '2025-01-02 03:04:05' },
     ])
+  })
+})
+
+describe('orderSummary', () => {
+  it('says what each kind of order bought', () => {
+    const base = { serviceType: 'TEXT' as const, minutes: 30, termDays: null }
+    expect(orderSummary({ ...base, kind: 'SESSION' })).toBe('文字倾诉 · 30分钟')
+    expect(orderSummary({ ...base, kind: 'SESSION', serviceType: 'VOICE' })).toBe('语音倾诉 · 30分钟')
+    expect(orderSummary({ ...base, kind: 'PACKAGE', minutes: 60 })).toBe('主题套餐 · 60分钟')
+    expect(orderSummary({ ...base, kind: 'EXTENSION', minutes: 15 })).toBe('续时 · 15分钟')
+    expect(orderSummary({ ...base, kind: 'GIFT', minutes: 0 })).toBe('礼物')
+    expect(orderSummary({ ...base, kind: 'GROUP_MEMBERSHIP', minutes: 0, termDays: 90 })).toBe('付费群组 · 90天')
   })
 })

@@ -34,7 +34,7 @@ export async function loginAgain(): Promise<Me> {
 /** Which entries the 我的 tab offers, from the account's roles. */
 export function meEntries(me: Pick<Me, 'roles' | 'listener'>): { key: string; label: string; url: string }[] {
   const entries = [] as { key: string; label: string; url: string }[]
-  if (me.listener) entries.push({ key: 'workbench', label: '倾听者工作台', url: '/packages/workbench/index' })
+  if (me.listener) entries.push({ key: 'workbench', label: '倾听者工作台', url: '/packages/workbench/index' }, { key: 'earnings', label: '我的收益', url: '/packages/earnings/index' })
   else entries.push({ key: 'apply', label: '成为倾听者', url: '/packages/apply/index' })
   if (me.roles.some((r) => ['REVIEWER', 'MODERATOR', 'AGENT', 'FINANCE', 'ADMIN'].includes(r))) {
     entries.push({ key: 'ops', label: '运营后台', url: '/packages/ops/index' })

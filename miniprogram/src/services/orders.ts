@@ -26,7 +26,9 @@ export interface OrderTransition {
 export interface OrderView {
   id: string
   outTradeNo?: string
-  kind: 'SESSION' | 'PACKAGE'
+  kind: 'SESSION' | 'PACKAGE' | 'EXTENSION' | 'GIFT' | 'GROUP_MEMBERSHIP'
+  /** GROUP_MEMBERSHIP orders: the days bought. */
+  termDays?: number | null
   status: OrderStatus
   serviceType: ServiceType
   topic: string | null

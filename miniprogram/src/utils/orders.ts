@@ -50,6 +50,22 @@ export function orderStatusTone(status: string): 'wait' | 'active' | 'done' | 'c
 
 export const SERVICE_TYPE_LABELS: Record<ServiceType, string> = { TEXT: '文字倾诉', VOICE: '语音倾诉' }
 
+/** What an order bought, in a line: `文字倾诉 · 30分钟`, `主题套餐 · 60分钟`, `付费群组 · 30天` … */
+export function orderSummary(order: Pick<OrderView, 'kind' | 'serviceType' | 'minutes' | 'termDays'>): string {
+  switch (order.kind) {
+    case 'PACKAGE':
+      return `主题套餐 · ${order.minutes}分钟`
+    case 'EXTENSION':
+      return `续时 · ${order.minutes}分钟`
+    case 'GIFT':
+      return '礼物'
+    case 'GROUP_MEMBERSHIP':
+      return `付费群组 · ${order.termDays ?? 0}天`
+    default:
+      return `${SERVICE_TYPE_LABELS[order.serviceType]} · ${order.minutes}分钟`
+  }
+}
+
 /** The talker may cancel before the listener accepts (unpaid: close; paid: full refund). */
 export function canCancel(order: Pick<OrderView, 'status' | 'myRole'>): boolean {
   return order.myRole === 'talker' && (order.status === 'PENDING_PAYMENT' || order.status === 'PAID')

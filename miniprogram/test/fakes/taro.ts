@@ -25,6 +25,7 @@ const fakeTaro = {
   request: jest.fn<Promise<FakeResponse>, [FakeRequestOption]>(),
   login: jest.fn<Promise<{ code: string; errMsg: string }>, []>(),
   requestPayment: jest.fn<Promise<{ errMsg: string }>, [Record<string, unknown>]>(),
+  connectSocket: jest.fn<Promise<unknown>, [{ url: string }]>(),
   getStorageSync: (key: string) => fakeStorage.get(key) ?? '',
   setStorageSync: (key: string, value: unknown) => void fakeStorage.set(key, value),
   removeStorageSync: (key: string) => void fakeStorage.delete(key),
@@ -34,3 +35,4 @@ export default fakeTaro
 export const request = fakeTaro.request
 export const login = fakeTaro.login
 export const requestPayment = fakeTaro.requestPayment
+export const connectSocket = fakeTaro.connectSocket

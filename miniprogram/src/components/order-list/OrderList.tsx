@@ -3,7 +3,7 @@ import Taro from '@tarojs/taro'
 import { formatFen, topicLabel, type Topic } from '@qingting/shared'
 import { assetUrl } from '../../services/api'
 import type { OrderView } from '../../services/orders'
-import { orderStatusLabel, orderStatusTone, SERVICE_TYPE_LABELS, shortTime } from '../../utils/orders'
+import { orderStatusLabel, orderStatusTone, orderSummary, shortTime } from '../../utils/orders'
 import './order-list.scss'
 
 export type OrderListState = 'loading' | 'ready' | 'error'
@@ -27,7 +27,7 @@ export function OrderList(props: { items: OrderView[]; state: OrderListState; er
               <Text className={`order-status order-status--${orderStatusTone(o.status)}`} data-status={o.status}>{orderStatusLabel(o.status)}</Text>
             </View>
             <Text className='order-item__meta'>
-              {o.kind === 'PACKAGE' ? '主题套餐' : SERVICE_TYPE_LABELS[o.serviceType]} · {o.minutes}分钟{o.topic ? ` · ${topicLabel(o.topic as Topic)}` : ''}
+              {orderSummary(o)}{o.topic ? ` · ${topicLabel(o.topic as Topic)}` : ''}
             </Text>
             <View className='order-item__row'>
               <Text className='order-item__time'>{shortTime(o.createdAt)}</Text>

@@ -1,22 +1,25 @@
 import { useEffect, useState } from 'react'
 import { Image, Input, Text, View } from '@tarojs/components'
 import { topicLabel, type Topic } from '@qingting/shared'
-import { ApiError } from '../../services/api'
+import { errorText } from './use-paged-list'
 import { sessionToken } from '../../services/session'
 import { loginAsDemoOperator, OPS_LOGIN_AVAILABLE } from './ops-login'
 import * as ops from './ops-api'
 import { OrdersSection } from './orders'
+import { PayoutsSection } from './payouts'
+import { FinanceSection, ReconciliationSection } from './finance'
+import { CrisisSection, DisputesSection, ReportsSection } from './safety'
+import { GroupsSection } from './groups'
 import './index.scss'
 
-type View_ = { kind: 'orders' } | { kind: 'queue' } | { kind: 'detail'; id: string } | { kind: 'audit'; subjectType?: string; subjectId?: string }
+type View_ = { kind: 'orders' } | { kind: 'payouts' } | { kind: 'reconciliation' } | { kind: 'finance' } | { kind: 'crisis' } | { kind: 'reports' } | { kind: 'disputes' } | { kind: 'groups' } | { kind: 'queue' } | { kind: 'detail'; id: string } | { kind: 'audit'; subjectType?: string; subjectId?: string }
 
 const OPERATOR_ROLES = ['REVIEWER', 'MODERATOR', 'AGENT', 'FINANCE', 'ADMIN']
 const STATUS_TEXT: Record<string, string> = { SUBMITTED: '待审核', AWAITING_SECOND_REVIEW: '待复核', CHANGES_REQUESTED: '待修改', APPROVED: '已通过', REJECTED: '已拒绝' }
 const GENDER_TEXT: Record<string, string> = { FEMALE: '女', MALE: '男', UNDISCLOSED: '不透露' }
-const msg = (err: unknown) => (err instanceof ApiError || err instanceof Error ? err.message : '网络异常')
 const when = (iso: string) => iso.replace('T', ' ').slice(0, 16)
 
-/** The ops console (H5, desktop): operator login, vetting queue and decisions, orders and refunds, audit log. */
+/** The ops console (H5, desktop): operator login, vetting queue and decisions, orders and refunds, crisis alerts, reports, disputes, audit log. */
 export default function OpsConsole() {
   const [me, setMe] = useState<{ alias: string; roles: string[] } | null>(null)
   const [checking, setChecking] = useState(true)
@@ -30,7 +33,7 @@ export default function OpsConsole() {
       if (m.roles.some((r) => OPERATOR_ROLES.includes(r))) setMe(m)
       else setError('当前账号不是运营人员')
     } catch (err) {
-      setError(msg(err))
+      setError(errorText(err))
     } finally {
       setChecking(false)
     }
@@ -47,7 +50,7 @@ export default function OpsConsole() {
       setChecking(true)
       await loadMe()
     } catch (err) {
-      setError(msg(err))
+      setError(errorText(err))
     }
   }
 
@@ -71,6 +74,13 @@ export default function OpsConsole() {
         <Text className='ops__brand'>倾听运营</Text>
         <Text className={`ops__nav-item ops-nav-queue${view.kind === 'queue' || view.kind === 'detail' ? ' ops__nav-item--on' : ''}`} onClick={() => setView({ kind: 'queue' })}>入驻审核</Text>
         <Text className={`ops__nav-item ops-nav-orders${view.kind === 'orders' ? ' ops__nav-item--on' : ''}`} onClick={() => setView({ kind: 'orders' })}>订单</Text>
+        <Text className={`ops__nav-item ops-nav-payouts${view.kind === 'payouts' ? ' ops__nav-item--on' : ''}`} onClick={() => setView({ kind: 'payouts' })}>提现</Text>
+        <Text className={`ops__nav-item ops-nav-reconciliation${view.kind === 'reconciliation' ? ' ops__nav-item--on' : ''}`} onClick={() => setView({ kind: 'reconciliation' })}>对账</Text>
+        <Text className={`ops__nav-item ops-nav-finance${view.kind === 'finance' ? ' ops__nav-item--on' : ''}`} onClick={() => setView({ kind: 'finance' })}>经营数据</Text>
+        <Text className={`ops__nav-item ops-nav-crisis${view.kind === 'crisis' ? ' ops__nav-item--on' : ''}`} onClick={() => setView({ kind: 'crisis' })}>危机预警</Text>
+        <Text className={`ops__nav-item ops-nav-reports${view.kind === 'reports' ? ' ops__nav-item--on' : ''}`} onClick={() => setView({ kind: 'reports' })}>举报</Text>
+        <Text className={`ops__nav-item ops-nav-disputes${view.kind === 'disputes' ? ' ops__nav-item--on' : ''}`} onClick={() => setView({ kind: 'disputes' })}>申诉</Text>
+        <Text className={`ops__nav-item ops-nav-groups${view.kind === 'groups' ? ' ops__nav-item--on' : ''}`} onClick={() => setView({ kind: 'groups' })}>群组审核</Text>
         <Text className={`ops__nav-item ops-nav-audit${view.kind === 'audit' ? ' ops__nav-item--on' : ''}`} onClick={() => setView({ kind: 'audit' })}>审计日志</Text>
         <Text className='ops__nav-item ops__muted'>{me.alias}（{me.roles.filter((r) => OPERATOR_ROLES.includes(r)).join('/')}）</Text>
       </View>
@@ -78,6 +88,13 @@ export default function OpsConsole() {
         {view.kind === 'queue' && <Queue onOpen={(id) => setView({ kind: 'detail', id })} />}
         {view.kind === 'detail' && <Detail id={view.id} onBack={() => setView({ kind: 'queue' })} onAudit={() => setView({ kind: 'audit', subjectType: 'listener_application', subjectId: view.id })} />}
         {view.kind === 'orders' && <OrdersSection roles={me.roles} />}
+        {view.kind === 'payouts' && <PayoutsSection />}
+        {view.kind === 'reconciliation' && <ReconciliationSection />}
+        {view.kind === 'finance' && <FinanceSection />}
+        {view.kind === 'crisis' && <CrisisSection />}
+        {view.kind === 'reports' && <ReportsSection />}
+        {view.kind === 'disputes' && <DisputesSection />}
+        {view.kind === 'groups' && <GroupsSection />}
         {view.kind === 'audit' && <Audit subjectType={view.subjectType} subjectId={view.subjectId} />}
       </View>
     </View>
@@ -97,7 +114,7 @@ function Queue({ onOpen }: { onOpen: (id: string) => void }) {
       setCursor(page.nextCursor)
       setError(null)
     } catch (err) {
-      setError(msg(err))
+      setError(errorText(err))
     }
   }
   useEffect(() => {
@@ -143,7 +160,7 @@ function Detail({ id, onBack, onAudit }: { id: string; onBack: () => void; onAud
   const [notice, setNotice] = useState<string | null>(null)
 
   useEffect(() => {
-    ops.fetchDetail(id).then(setA).catch((err) => setError(msg(err)))
+    ops.fetchDetail(id).then(setA).catch((err) => setError(errorText(err)))
   }, [id])
 
   async function act(kind: 'approve' | 'reject' | 'request-changes') {
@@ -159,7 +176,7 @@ function Detail({ id, onBack, onAudit }: { id: string; onBack: () => void; onAud
       setA(next)
       setNotice(`已处理：${STATUS_TEXT[next.status] ?? next.status}`)
     } catch (err) {
-      setNotice(msg(err))
+      setNotice(errorText(err))
     } finally {
       setBusy(false)
     }
@@ -170,7 +187,7 @@ function Detail({ id, onBack, onAudit }: { id: string; onBack: () => void; onAud
       const r = await ops.reveal(id, field)
       setRevealed((v) => ({ ...v, [field]: r.value }))
     } catch (err) {
-      setNotice(msg(err))
+      setNotice(errorText(err))
     }
   }
 
@@ -179,7 +196,7 @@ function Detail({ id, onBack, onAudit }: { id: string; onBack: () => void; onAud
       const url = await ops.fileDataUrl(fileId, mime)
       setImages((m) => ({ ...m, [fileId]: url }))
     } catch (err) {
-      setNotice(msg(err))
+      setNotice(errorText(err))
     }
   }
 
@@ -245,7 +262,7 @@ function Audit({ subjectType, subjectId }: { subjectType?: string; subjectId?: s
       setCursor(page.nextCursor)
       setError(null)
     } catch (err) {
-      setError(msg(err))
+      setError(errorText(err))
     }
   }
   useEffect(() => void load(), [])

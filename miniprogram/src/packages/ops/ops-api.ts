@@ -91,3 +91,67 @@ export const fetchOrders = (q: { q?: string; status?: string; cursor?: string })
 export const fetchOrder = (id: string) => apiGet<OpsOrderDetail>(`/api/ops/orders/${encodeURIComponent(id)}`)
 export const refundOrder = (id: string, amountFen: number, reason: string) => apiPost<unknown>(`/api/ops/orders/${encodeURIComponent(id)}/refund`, { amountFen, reason })
 export const checkLedger = () => apiGet<LedgerCheck>('/api/ops/ledger/check')
+
+// Safety and feedback queues (PRODUCT.md §4, §10): crisis alerts, reports, disputes.
+export interface OpsPerson {
+  id: string
+  alias: string
+  avatarUrl: string
+}
+
+/** A crisis-lexicon hit: minimal facts (the matched term, never the message). */
+export interface CrisisAlert {
+  id: string
+  status: 'OPEN' | 'HANDLED' | 'FALSE_POSITIVE'
+  category: string
+  term: string
+  hits: number
+  person: OpsPerson
+  conversationId: string
+  sessionId: string | null
+  createdAt: string
+  handledBy: OpsPerson | null
+  handledAt: string | null
+  note: string | null
+}
+
+export interface OpsReport {
+  id: string
+  sessionId: string
+  status: 'OPEN' | 'ACTIONED' | 'DISMISSED'
+  reason: string
+  detail: string
+  reporter: OpsPerson & { role: 'talker' | 'listener' }
+  reported: OpsPerson
+  createdAt: string
+  resolution: string | null
+  resolvedBy: OpsPerson | null
+  resolvedAt: string | null
+}
+
+export interface OpsDispute {
+  id: string
+  sessionId: string
+  status: 'OPEN' | 'DECIDED'
+  decision: 'NONE' | 'PARTIAL' | 'FULL' | null
+  refundFen: number | null
+  createdAt: string
+  reason: string
+  note: string | null
+  decidedBy: OpsPerson | null
+  decidedAt: string | null
+  talker: OpsPerson
+  listener: OpsPerson
+  order: { id: string; outTradeNo: string; status: string; totalFen: number; refundedFen: number; refundableFen: number }
+  session: { serviceType: string; paidSeconds: number; usedSeconds: number | null; chargedFen: number | null; startedAt: string | null; endedAt: string | null; endReason: string | null }
+}
+
+export const fetchCrisisAlerts = (q: { status?: string; cursor?: string }) => apiGet<Page<CrisisAlert>>('/api/ops/crisis-alerts', { ...q, limit: 20 })
+export const resolveCrisisAlert = (id: string, status: 'HANDLED' | 'FALSE_POSITIVE', note?: string) =>
+  apiPost<CrisisAlert>(`/api/ops/crisis-alerts/${encodeURIComponent(id)}/resolve`, note ? { status, note } : { status })
+export const fetchReports = (q: { status?: string; cursor?: string }) => apiGet<Page<OpsReport>>('/api/ops/reports', { ...q, limit: 20 })
+export const resolveReport = (id: string, status: 'ACTIONED' | 'DISMISSED', resolution: string) =>
+  apiPost<OpsReport>(`/api/ops/reports/${encodeURIComponent(id)}/resolve`, { status, resolution })
+export const fetchDisputes = (q: { status?: string; cursor?: string }) => apiGet<Page<OpsDispute>>('/api/ops/disputes', { ...q, limit: 20 })
+export const decideDispute = (id: string, body: { decision: 'NONE' | 'PARTIAL' | 'FULL'; refundFen?: number; note: string }) =>
+  apiPost<OpsDispute>(`/api/ops/disputes/${encodeURIComponent(id)}/decide`, body)

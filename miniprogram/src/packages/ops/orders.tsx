@@ -1,12 +1,11 @@
 import { useEffect, useState } from 'react'
 import { Input, Text, View } from '@tarojs/components'
 import { formatFen, topicLabel, type Topic } from '@qingting/shared'
-import { ApiError } from '../../services/api'
-import { ORDER_STATUS_LABELS, orderStatusLabel, parseYuanToFen, SERVICE_TYPE_LABELS } from '../../utils/orders'
+import { ORDER_STATUS_LABELS, orderStatusLabel, parseYuanToFen, orderSummary } from '../../utils/orders'
 import * as ops from './ops-api'
 import { recordCells, when } from './order-format'
+import { errorText, usePagedList } from './use-paged-list'
 
-const msg = (err: unknown) => (err instanceof ApiError || err instanceof Error ? err.message : '网络异常')
 const FINANCE_ROLES = ['FINANCE', 'ADMIN']
 
 /** 订单: search by keyword (order id, out_trade_no, alias) and status, open one. */
@@ -19,22 +18,7 @@ export function OrdersSection({ roles }: { roles: string[] }) {
 function OrderSearch({ onOpen }: { onOpen: (id: string) => void }) {
   const [q, setQ] = useState('')
   const [status, setStatus] = useState<string | undefined>(undefined)
-  const [items, setItems] = useState<ops.OpsOrder[] | null>(null)
-  const [cursor, setCursor] = useState<string | null>(null)
-  const [error, setError] = useState<string | null>(null)
-
-  async function load(more = false) {
-    try {
-      if (!more) setItems(null)
-      const page = await ops.fetchOrders({ q: q.trim() || undefined, status, cursor: more ? cursor ?? undefined : undefined })
-      setItems(more && items ? [...items, ...page.items] : page.items)
-      setCursor(page.nextCursor)
-      setError(null)
-    } catch (err) {
-      setError(msg(err))
-    }
-  }
-  useEffect(() => void load(), [status])
+  const { items, cursor, error, load } = usePagedList((cursor) => ops.fetchOrders({ q: q.trim() || undefined, status, cursor }), [status])
 
   return (
     <View>
@@ -59,7 +43,7 @@ function OrderSearch({ onOpen }: { onOpen: (id: string) => void }) {
           <View key={o.id} className='ops__row ops-order-item' data-id={o.id} data-status={o.status} onClick={() => onOpen(o.id)}>
             <Text className='ops__cell ops__muted'>{o.outTradeNo ?? o.id.slice(0, 8)}</Text>
             <Text className='ops__cell'>{o.talker.alias} → {o.listener.alias}</Text>
-            <Text className='ops__cell'>{o.kind === 'PACKAGE' ? '套餐' : SERVICE_TYPE_LABELS[o.serviceType]} · {o.minutes}分钟</Text>
+            <Text className='ops__cell'>{orderSummary(o)}</Text>
             <Text className='ops__cell'>{formatFen(o.totalFen)}{o.refundedFen > 0 ? `（退 ${formatFen(o.refundedFen)}）` : ''}</Text>
             <Text className='ops__cell'>{orderStatusLabel(o.status)}</Text>
             <Text className='ops__cell ops__muted'>{when(o.createdAt)}</Text>
@@ -83,7 +67,7 @@ function LedgerCheckButton() {
       setResult(await ops.checkLedger())
     } catch (err) {
       setResult(null)
-      setError(msg(err))
+      setError(errorText(err))
     } finally {
       setBusy(false)
     }
@@ -111,7 +95,7 @@ function OrderDetail({ id, roles, onBack }: { id: string; roles: string[]; onBac
   const [busy, setBusy] = useState(false)
   const [notice, setNotice] = useState<string | null>(null)
 
-  const load = () => ops.fetchOrder(id).then((d) => { setO(d); setError(null) }, (err) => setError(msg(err)))
+  const load = () => ops.fetchOrder(id).then((d) => { setO(d); setError(null) }, (err) => setError(errorText(err)))
   useEffect(() => void load(), [id])
 
   if (error && !o) return <View><Text className='ops__error'>{error}</Text><Text className='ops__btn ops__btn--plain' onClick={onBack}>返回</Text></View>
@@ -135,7 +119,7 @@ function OrderDetail({ id, roles, onBack }: { id: string; roles: string[]; onBac
       setReason('')
       await load()
     } catch (err) {
-      setNotice(msg(err))
+      setNotice(errorText(err))
     } finally {
       setBusy(false)
     }
@@ -148,7 +132,7 @@ function OrderDetail({ id, roles, onBack }: { id: string; roles: string[]; onBac
       <View className='ops__panel'>
         <Text className='ops__field'><Text className='ops__label'>订单编号</Text>{o.id}</Text>
         <Text className='ops__field'><Text className='ops__label'>倾诉者 → 倾听者</Text>{o.talker.alias} → {o.listener.alias}（{o.listener.id}）</Text>
-        <Text className='ops__field'><Text className='ops__label'>服务</Text>{o.kind === 'PACKAGE' ? '主题套餐' : SERVICE_TYPE_LABELS[o.serviceType]} · {o.units} 单位 · {o.minutes} 分钟{o.topic ? ` · ${topicLabel(o.topic as Topic)}` : ''}</Text>
+        <Text className='ops__field'><Text className='ops__label'>服务</Text>{orderSummary(o)} · {o.units} 单位{o.topic ? ` · ${topicLabel(o.topic as Topic)}` : ''}</Text>
         <Text className='ops__field'><Text className='ops__label'>金额</Text>单价 {formatFen(o.unitPriceFen)} · 小计 {formatFen(o.subtotalFen)} · 积分抵扣 {formatFen(o.pointsDiscountFen)} · 实付 {formatFen(o.totalFen)} · 已退 {formatFen(o.refundedFen)}</Text>
         <Text className='ops__field'><Text className='ops__label'>时间</Text>下单 {when(o.createdAt)} · 支付期限 {when(o.payBy)}{o.paidAt ? ` · 支付 ${when(o.paidAt)}` : ''}{o.acceptBy ? ` · 接单期限 ${when(o.acceptBy)}` : ''}{o.acceptedAt ? ` · 接单 ${when(o.acceptedAt)}` : ''}</Text>
       </View>

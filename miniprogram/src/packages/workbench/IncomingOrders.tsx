@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from 'react'
 import { formatFen, topicLabel, type Topic } from '@qingting/shared'
 import { ApiError, assetUrl } from '../../services/api'
 import { acceptOrder, declineOrder, fetchOrders, type OrderView } from '../../services/orders'
-import { formatCountdown, msLeft, newIds, SERVICE_TYPE_LABELS } from '../../utils/orders'
+import { formatCountdown, msLeft, newIds, orderSummary } from '../../utils/orders'
 import { playChime } from './chime'
 
 export const INCOMING_REFRESH_MS = 10_000
@@ -23,6 +23,7 @@ export function IncomingOrders() {
   const [declining, setDeclining] = useState<string | null>(null)
   const [reason, setReason] = useState('')
   const [busy, setBusy] = useState<string | null>(null)
+  const [accepted, setAccepted] = useState<string | null>(null)
   const [now, setNow] = useState(() => Date.now())
   const known = useRef<Set<string> | null>(null)
   const timer = useRef<ReturnType<typeof setInterval> | null>(null)
@@ -64,6 +65,7 @@ export function IncomingOrders() {
     setBusy(o.id)
     try {
       await acceptOrder(o.id)
+      setAccepted(o.id)
       setNotice(`已接单：${o.talker.alias}`)
       Taro.showToast({ title: '已接单', icon: 'success' })
     } catch (err) {
@@ -99,6 +101,9 @@ export function IncomingOrders() {
         <Text className='incoming-refresh' onClick={() => void refresh()}>刷新</Text>
       </View>
       {notice && <Text className='workbench-muted incoming-notice' onClick={() => setNotice(null)}>{notice}</Text>}
+      {accepted && (
+        <Text className='workbench-save incoming-enter-room' onClick={() => void Taro.navigateTo({ url: `/packages/session/room/index?orderId=${encodeURIComponent(accepted)}` })}>进入倾诉室</Text>
+      )}
       {error && <Text className='workbench-problem' onClick={() => void refresh()}>{error}，点击重试</Text>}
       {!error && items === null && <Text className='workbench-muted'>加载中…</Text>}
       {items && items.length === 0 && <Text className='workbench-muted incoming-empty'>暂时没有新订单，有新订单时会提示音提醒</Text>}
@@ -112,7 +117,7 @@ export function IncomingOrders() {
             <Text className='incoming-order__amount'>{formatFen(o.totalFen)}</Text>
           </View>
           <Text className='workbench-muted'>
-            {o.kind === 'PACKAGE' ? '主题套餐' : SERVICE_TYPE_LABELS[o.serviceType]} · {o.minutes}分钟{o.topic ? ` · ${topicLabel(o.topic as Topic)}` : ''}
+            {orderSummary(o)}{o.topic ? ` · ${topicLabel(o.topic as Topic)}` : ''}
           </Text>
           {o.acceptBy && <Text className='workbench-muted incoming-order__left'>剩余接单时间 {formatCountdown(msLeft(o.acceptBy, now))}</Text>}
           {declining === o.id ? (

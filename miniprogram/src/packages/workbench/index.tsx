@@ -1,5 +1,5 @@
 import { Input, Picker, Switch, Text, View } from '@tarojs/components'
-import { useDidHide, useDidShow } from '@tarojs/taro'
+import Taro, { useDidHide, useDidShow } from '@tarojs/taro'
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { formatFen, type ServiceType, type WorkbenchView, type WorkingHoursEntry } from '@qingting/shared'
 import { ApiError } from '../../services/api'
@@ -95,6 +95,11 @@ export default function Workbench() {
         <Text className={`workbench-muted${d.online ? ' workbench-online--live' : ''}`}>
           {d.online ? '在线中：倾诉者现在能看到你在线' : d.toggleOn ? '已开启，但当前不在你的工作时间内' : '已下线：开启后倾诉者可以找到在线的你'}
         </Text>
+      </View>
+
+      <View className='workbench-section workbench-row workbench-earnings' onClick={() => Taro.navigateTo({ url: '/packages/earnings/index' })}>
+        <Text className='workbench-section__title'>我的收益</Text>
+        <Text className='workbench-muted'>查看与提现 ›</Text>
       </View>
 
       <IncomingOrders />

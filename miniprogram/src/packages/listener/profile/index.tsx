@@ -6,6 +6,7 @@ import { assetUrl } from '../../../services/api'
 import { fetchListenerProfile, fetchReviews } from '../../../services/listeners'
 import { priceLabels, ratingLabel } from '../../../utils/labels'
 import { minutesLabel, percentLabel, secondsLabel, starsLabel, workingHoursLabels } from './format'
+import { ListenerGroups } from './ListenerGroups'
 import './index.scss'
 
 const TIER_LABELS = { NEW: '新人', REGULAR: '资深', SENIOR: '金牌' } as const
@@ -96,6 +97,8 @@ export default function ListenerProfile() {
         <Text className='profile-section__title'>服务与价格</Text>
         {priceLabels(p.prices).map((l) => <Text key={l} className='profile-price'>{l}</Text>)}
       </View>
+
+      <ListenerGroups listenerId={p.id} />
 
       <View className='profile-section profile-stats'>
         <View className='profile-stat'><Text className='profile-stat__value'>{p.stats.ordersServed}</Text><Text className='profile-stat__label'>服务单数</Text></View>

@@ -5,7 +5,7 @@ import { formatFen, topicLabel, type Topic } from '@qingting/shared'
 import { ApiError, assetUrl } from '../../../services/api'
 import { cancelOrder, fetchOrder, syncOrder, type OrderView } from '../../../services/orders'
 import { pay, payReturnUrl, takePayReturn } from '../../../platform/pay'
-import { activeCountdown, canCancel, formatCountdown, msLeft, orderStatusLabel, orderStatusTone, SERVICE_TYPE_LABELS, shortTime } from '../../../utils/orders'
+import { activeCountdown, canCancel, formatCountdown, msLeft, orderStatusLabel, orderStatusTone, orderSummary, shortTime } from '../../../utils/orders'
 import '../order.scss'
 
 type Load = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; order: OrderView }
@@ -148,7 +148,7 @@ export default function OrderDetail() {
             <Text className='order-muted'>{o.myRole === 'talker' ? '倾听者' : '倾诉者'}</Text>
           </View>
         </View>
-        <View className='order-line'><Text>服务</Text><Text>{o.kind === 'PACKAGE' ? '主题套餐' : SERVICE_TYPE_LABELS[o.serviceType]} · {o.minutes}分钟</Text></View>
+        <View className='order-line'><Text>服务</Text><Text>{orderSummary(o)}</Text></View>
         {o.topic && <View className='order-line'><Text>话题</Text><Text>{topicLabel(o.topic as Topic)}</Text></View>}
         <View className='order-line'><Text>下单时间</Text><Text>{shortTime(o.createdAt)}</Text></View>
         {o.paidAt && <View className='order-line'><Text>支付时间</Text><Text>{shortTime(o.paidAt)}</Text></View>}
@@ -178,6 +178,11 @@ export default function OrderDetail() {
         </View>
       )}
 
+      {o.kind === 'SESSION' && (o.status === 'ACCEPTED' || o.status === 'IN_SESSION') && (
+        <View className='order-actions'>
+          <Button className='order-button order-enter-room' onClick={() => void Taro.navigateTo({ url: `/packages/session/room/index?orderId=${encodeURIComponent(o.id)}` })}>进入倾诉室</Button>
+        </View>
+      )}
       {(o.status === 'PENDING_PAYMENT' && o.myRole === 'talker') || canCancel(o) ? (
         <View className='order-actions'>
           {o.status === 'PENDING_PAYMENT' && o.myRole === 'talker' && (

@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '付费群组', enablePullDownRefresh: true })

@@ -1,0 +1,3 @@
+export function roomReturnUrl(_sessionId: string): string {
+  return ''
+}

@@ -1,0 +1,4 @@
+export default definePageConfig({
+  navigationBarTitleText: '倾诉室',
+  disableScroll: true,
+})
