@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import net from 'node:net';
+import Redis from 'ioredis';
 import { freePort } from '../common/free-port';
 import { startTestApp, TestApp } from '../../test/test-app';
 
@@ -55,8 +56,23 @@ describe('health (e2e)', () => {
       redis.kill('SIGKILL');
     });
 
-    it('reports not ready (503 health/not_ready naming redis) without crashing, then ready again', async () => {
+    /** The channels the app's real-time bus holds on this Redis (a fresh Redis starts with none). */
+    async function channels(): Promise<string[]> {
+      const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      try {
+        await probe.connect();
+        return ((await probe.pubsub('CHANNELS')) as string[]).sort();
+      } catch {
+        return [];
+      } finally {
+        probe.disconnect();
+      }
+    }
+
+    it('reports not ready (503 health/not_ready naming redis) without crashing, then ready again with its subscriptions back', async () => {
       expect((await t.request('/health/ready')).status).toBe(200);
+      const subscribed = await channels();
+      expect(subscribed.length).toBeGreaterThan(0);
 
       redis.kill('SIGKILL');
       const down = await eventually(() => t.request('/health/ready'), (r) => r.status === 503);
@@ -68,6 +84,7 @@ describe('health (e2e)', () => {
       redis = await startRedis(port);
       const up = await eventually(() => t.request('/health/ready'), (r) => r.status === 200);
       expect(up.body.checks.redis).toBe('up');
+      expect(await eventually(channels, (c) => c.length === subscribed.length)).toEqual(subscribed);
     });
   });
 });

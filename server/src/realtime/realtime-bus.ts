@@ -14,7 +14,7 @@ import { REDIS } from '../infra/redis/redis.module';
  * Redis's cost per PUBLISH is a hash lookup plus one write per subscribed instance. 4,000 sockets
  * mean at most ~6,000 channels on one subscriber connection, which Redis keeps in a dictionary;
  * the price is one SUBSCRIBE when a socket connects or joins, and one UNSUBSCRIBE when the last
- * local socket leaves. ioredis re-subscribes by itself after a reconnect.
+ * local socket leaves. After a reconnect the bus subscribes again to every channel it had.
  *
  * REDIS_KEY_PREFIX does not apply to channel names, so the prefix is added here: apps sharing a
  * Redis (parallel tests) never hear each other. With the in-process Redis stand-in (embedded
@@ -41,8 +41,12 @@ export class RealtimeBus {
 
   /** Opens the subscriber connection; `onMessage` gets the channel name without the prefix. */
   start(onMessage: (channel: string, message: string) => void): void {
-    const subscriber = this.redis.duplicate();
+    // ioredis's own re-subscription after a reconnect leaves its promise unhandled: a shutdown
+    // during that reconnect (QUIT written while the ready check runs) rejects it with
+    // "Connection is closed." as an unhandled rejection. So this bus re-subscribes itself.
+    const subscriber = this.redis.duplicate({ autoResubscribe: false });
     subscriber.on('error', (err: Error) => this.logger.error(`subscriber: ${err.message}`));
+    subscriber.on('ready', () => this.resubscribe(subscriber));
     subscriber.on('message', (channel: string, message: string) => {
       if (channel.startsWith(this.prefix)) onMessage(channel.slice(this.prefix.length), message);
     });
@@ -80,6 +84,13 @@ export class RealtimeBus {
     this.subscriber = undefined;
     this.publisher = undefined;
     await Promise.all([subscriber, publisher].map((c) => c?.quit().catch(() => c.disconnect())));
+  }
+
+  /** After a reconnect: every channel confirmed before it (SUBSCRIBE of one already subscribed is a no-op). */
+  private resubscribe(subscriber: Redis): void {
+    if (subscriber !== this.subscriber || this.subscribed.size === 0) return;
+    const channels = [...this.subscribed].map((channel) => this.prefix + channel);
+    subscriber.subscribe(...channels).catch((err: Error) => this.logger.warn(`re-subscribe after reconnect: ${err.message}`));
   }
 
   /** Brings the subscription of `channel` in line with its reference count, after any operation already under way. */
