@@ -75,6 +75,23 @@ describe('apiRequest (Taro.request wrapper)', () => {
     expect(retry.header?.authorization).toBe('Bearer tok-123456789012345678901234')
   })
 
+  it('logs in once for parallel requests that all meet a 401 (a login code is single-use)', async () => {
+    fakeStorage.clear()
+    const expired = { statusCode: 401, data: { code: 'auth/login_required', message: '请先登录' } }
+    fakeTaro.request.mockImplementation(async (opt: { url: string; header?: Record<string, string> }) => {
+      if (opt.url.endsWith('/api/auth/login')) return { statusCode: 200, data: { token: 'tok-shared-0000000000000000000', expiresAt: 'x' } }
+      return opt.header?.authorization ? { statusCode: 200, data: { url: opt.url } } : expired
+    })
+    try {
+      const results = await Promise.all([apiGet('/api/me'), apiGet('/api/groups'), apiGet('/api/orders')])
+      expect(results.map((r) => (r as { url: string }).url.replace(API_BASE, ''))).toEqual(['/api/me', '/api/groups', '/api/orders'])
+      const logins = fakeTaro.request.mock.calls.filter((c) => (c[0] as { url: string }).url.endsWith('/api/auth/login'))
+      expect(logins).toHaveLength(1)
+    } finally {
+      fakeTaro.request.mockReset()
+    }
+  })
+
   it('does not loop when the login itself fails', async () => {
     fakeStorage.clear()
     fakeTaro.request

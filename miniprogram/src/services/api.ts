@@ -45,12 +45,23 @@ export async function apiRequest<T>(path: string, options: ApiRequestOptions = {
   }
 }
 
-/** wx.login (or the h5 dev code) → POST /api/auth/login → the session token kept in storage. */
-export async function login(): Promise<void> {
-  saveSessionToken(null)
-  const code = await getLoginCode()
-  const session = await send<{ token: string }>('/api/auth/login', { method: 'POST', data: { code }, noLoginRetry: true })
-  saveSessionToken(session.token)
+let loginInFlight: Promise<void> | null = null
+
+/**
+ * wx.login (or the h5 dev code) → POST /api/auth/login → the session token kept in storage.
+ * Single-flight: a page's parallel requests that all meet a 401 share one login, because a login
+ * code is good for one login only (the second would fail and, say, hide a role's buttons).
+ */
+export function login(): Promise<void> {
+  loginInFlight ??= (async () => {
+    saveSessionToken(null)
+    const code = await getLoginCode()
+    const session = await send<{ token: string }>('/api/auth/login', { method: 'POST', data: { code }, noLoginRetry: true })
+    saveSessionToken(session.token)
+  })().finally(() => {
+    loginInFlight = null
+  })
+  return loginInFlight
 }
 
 async function send<T>(path: string, options: ApiRequestOptions): Promise<T> {
