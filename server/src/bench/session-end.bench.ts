@@ -10,7 +10,7 @@ import { AppConfig, loadConfig } from '../infra/config/app-config';
 import type { PrismaService } from '../infra/database/prisma.service';
 import { paymentLines } from '../ledger/ledger.rules';
 import { LedgerService, paymentKey } from '../ledger/ledger.service';
-import { ORDER_PAID_JOB } from '../orders/orders.service';
+import { ORDER_PAID_JOB } from '../orders/order-jobs';
 import { SESSION_JOBS } from '../sessions/session-lifecycle.service';
 import { generateKeyMaterial } from '../wechat/protocol/dev-keys';
 import { cpuOver, cpuProfileEnv, ENTRY, report, startProcess, type BenchProcess } from './bench-util';

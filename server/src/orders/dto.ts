@@ -16,7 +16,8 @@ export const orderIdParam = () => new ParseUUIDPipe({ exceptionFactory: () => ne
 /**
  * A new order. The price is never sent: the server computes it from the listener's current
  * price (any price field is an unknown field, refused by the validation pipe). Exactly one of
- * `units` (a session of 15-minute units) or `packageId` (a topic package).
+ * `units` (a session of 15-minute units) or `packageId` (a topic package); `units` with
+ * `balanceId` spends minutes of a package bought earlier instead of paying.
  */
 export class CreateOrderBody {
   @IsUUID('4', { message: 'listenerId 无效' })
@@ -35,9 +36,20 @@ export class CreateOrderBody {
   @IsUUID('4', { message: 'packageId 无效' })
   packageId?: string;
 
+  /** Pay the `units` with minutes from this package balance of the talker's (no WeChat payment). */
+  @IsOptional()
+  @IsUUID('4', { message: 'balanceId 无效' })
+  balanceId?: string;
+
   @IsOptional()
   @IsIn(TOPIC_CODES, { message: 'topic 无效' })
   topic?: Topic;
+}
+
+export class PackageBalancesQuery {
+  @IsOptional()
+  @IsUUID('4', { message: 'listenerId 无效' })
+  listenerId?: string;
 }
 
 export class PayBody {

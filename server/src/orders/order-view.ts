@@ -1,6 +1,7 @@
 import type { Order, OrderTransition, User } from '@qingting/prisma';
 import { avatarPath, type Page } from '@qingting/shared';
 import { DomainError } from '../common/errors/domain-error';
+import { isPackageFunded } from './package-minutes.service';
 
 type PublicUser = Pick<User, 'id' | 'alias' | 'avatarSeed'>;
 
@@ -17,6 +18,8 @@ export interface OrderView {
   outTradeNo: string;
   kind: 'SESSION' | 'PACKAGE' | 'EXTENSION' | 'GIFT' | 'GROUP_MEMBERSHIP';
   parentOrderId: string | null;
+  /** A SESSION order paid with minutes of a topic package (`parentOrderId` is the package's order). */
+  paidWithPackage: boolean;
   giftCode: string | null;
   /** GROUP_MEMBERSHIP orders: the group and the days bought. */
   groupId: string | null;
@@ -51,6 +54,7 @@ export function toOrderView(order: Order, users: Map<string, PublicUser>, viewer
     outTradeNo: order.outTradeNo,
     kind: order.kind,
     parentOrderId: order.parentOrderId,
+    paidWithPackage: isPackageFunded(order),
     giftCode: order.giftCode,
     groupId: order.groupId,
     termDays: order.termDays,

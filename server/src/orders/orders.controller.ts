@@ -1,14 +1,18 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import type { Page } from '@qingting/shared';
 import { AuthUser, CurrentUser } from '../identity/auth.decorators';
-import { CancelBody, CreateOrderBody, DeclineBody, ListOrdersQuery, orderIdParam, PayBody } from './dto';
+import { CancelBody, CreateOrderBody, DeclineBody, ListOrdersQuery, orderIdParam, PackageBalancesQuery, PayBody } from './dto';
 import type { OrderView } from './order-view';
 import { OrdersService, PayAnswer } from './orders.service';
+import { PackageBalanceView, PackageMinutesService } from './package-minutes.service';
 
 /** Talkers' and listeners' orders: create, pay, sync, cancel, accept, decline, list, detail. */
 @Controller('api/orders')
 export class OrdersController {
-  constructor(private readonly orders: OrdersService) {}
+  constructor(
+    private readonly orders: OrdersService,
+    private readonly packages: PackageMinutesService,
+  ) {}
 
   @Post()
   create(@CurrentUser() user: AuthUser, @Body() body: CreateOrderBody): Promise<OrderView> {
@@ -18,6 +22,12 @@ export class OrdersController {
   @Get()
   list(@CurrentUser() user: AuthUser, @Query() query: ListOrdersQuery): Promise<Page<OrderView>> {
     return this.orders.list(user, query);
+  }
+
+  /** My topic-package balances (with one listener when `listenerId` is given). Before `:id`. */
+  @Get('packages')
+  packageBalances(@CurrentUser() user: AuthUser, @Query() query: PackageBalancesQuery): Promise<PackageBalanceView[]> {
+    return this.packages.balances(user.id, query.listenerId);
   }
 
   @Get(':id')

@@ -15,6 +15,13 @@ export const ORDER_ERRORS = {
   /** Exactly one of `units` (a session) or `packageId` (a topic package) must be sent. */
   'order/units_or_package': { status: 400, message: '请选择购买时长或主题套餐（二选一）' },
   'order/package_not_found': { status: 404, message: '这个主题套餐不存在或已下架' },
+  /** No such package balance of the caller's with this listener. */
+  'order/package_balance_not_found': { status: 404, message: '找不到你在这位倾听者处的套餐' },
+  'order/package_service_mismatch': { status: 400, message: '这个套餐不能用于该服务类型' },
+  /** The listener has not accepted the package yet, or it was refunded or completed. */
+  'order/package_not_usable': { status: 409, message: '这个套餐当前不能使用（倾听者尚未接单或套餐已结束）' },
+  'order/package_expired': { status: 409, message: '这个套餐已过期，剩余时长已失效' },
+  'order/package_used_up': { status: 409, message: '这个套餐的时长已用完' },
   /** Pay was asked for an order that is no longer waiting for payment (closed, paid, expired). */
   'order/not_payable': { status: 409, message: '订单已关闭或已支付，无法再次支付' },
   'order/not_cancellable': { status: 409, message: '订单当前状态不能取消' },

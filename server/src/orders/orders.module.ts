@@ -6,6 +6,7 @@ import { OpsOrdersService } from './ops-orders.service';
 import { OrderHooks } from './order-hooks';
 import { OrdersController } from './orders.controller';
 import { OrdersService } from './orders.service';
+import { PackageMinutesService } from './package-minutes.service';
 import { RefundService } from './refund.service';
 import { SessionOrdersService } from './session-orders.service';
 
@@ -13,7 +14,7 @@ import { SessionOrdersService } from './session-orders.service';
 @Module({
   imports: [ListenersModule],
   controllers: [OrdersController, CatalogueController, OpsOrdersController, OpsLedgerController],
-  providers: [OrdersService, RefundService, OpsOrdersService, OrderHooks, SessionOrdersService],
-  exports: [OrdersService, RefundService, OrderHooks, SessionOrdersService],
+  providers: [OrdersService, RefundService, OpsOrdersService, OrderHooks, SessionOrdersService, PackageMinutesService],
+  exports: [OrdersService, RefundService, OrderHooks, SessionOrdersService, PackageMinutesService],
 })
 export class OrdersModule {}

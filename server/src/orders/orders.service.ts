@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import type { Order, Prisma, User } from '@qingting/prisma';
+import type { Order, Prisma, Refund, User } from '@qingting/prisma';
 import type { Page } from '@qingting/shared';
 import { AuditService } from '../audit/audit.service';
 import { DomainError } from '../common/errors/domain-error';
@@ -23,12 +23,10 @@ import { OrderHooks } from './order-hooks';
 import { insertOrderSql, NewOrder, ORDER_COLUMNS, ORDER_WITH_PAYER_COLUMNS, OrderWithPayer } from './order-rows';
 import { lockOrder, moveOrder, moveOrderSql } from './order-state';
 import { olderThan, OrderView, pageOf, toOrderView } from './order-view';
+import { ORDER_ACCEPT_TIMEOUT_JOB, ORDER_EXPIRE_JOB, ORDER_PAID_JOB, PACKAGE_EXPIRE_JOB } from './order-jobs';
+import { isPackageFunded, PackageMinutesService } from './package-minutes.service';
 import { RefundService } from './refund.service';
 
-export const ORDER_EXPIRE_JOB = 'order.expire';
-export const ORDER_ACCEPT_TIMEOUT_JOB = 'order.accept_timeout';
-/** After-commit effects of a payment: listener stats and the listener's notification (exactly once). */
-export const ORDER_PAID_JOB = 'order.paid';
 
 const SERVICE_LABEL = { TEXT: '文字倾诉', VOICE: '语音倾诉' } as const;
 type PublicUser = Pick<User, 'id' | 'alias' | 'avatarSeed'>;
@@ -85,6 +83,7 @@ export class OrdersService implements OnModuleInit {
     private readonly audit: AuditService,
     private readonly hooks: OrderHooks,
     private readonly realtime: RealtimeService,
+    private readonly packages: PackageMinutesService,
     @Inject(WECHAT_SETTINGS) private readonly settings: WechatSettings,
   ) {}
 
@@ -100,6 +99,7 @@ export class OrdersService implements OnModuleInit {
   async create(user: AuthUser, body: CreateOrderBody): Promise<OrderView> {
     if ((body.units === undefined) === (body.packageId === undefined)) throw new DomainError('order/units_or_package');
     if (body.listenerId === user.id) throw new DomainError('order/self_order');
+    if (body.balanceId && body.packageId) throw new DomainError('order/units_or_package');
     // Checkout is the hottest write path: plain SQL throughout (see `Sql` in @qingting/prisma), and
     // one read for the listener's terms and both parties as the answer shows them (`usersOf`).
     const [listener] = await this.prisma.sql.query<{ status: string; online: boolean; priceTextFen: number | null; priceVoiceFen: number | null; parties: PublicUser[] }>(
@@ -112,6 +112,10 @@ export class OrdersService implements OnModuleInit {
     if (!listener) throw new DomainError('listener/not_found');
     if (listener.status !== 'ACTIVE') throw new DomainError('order/listener_unavailable');
     if (!listener.online) throw new DomainError('order/listener_offline');
+    if (body.balanceId) {
+      const spent = await this.packages.spend(user.id, { listenerId: body.listenerId, serviceType: body.serviceType, units: this.checkUnits(body.units!), balanceId: body.balanceId });
+      return toOrderView(spent, new Map(listener.parties.map((p) => [p.id, p])), user.id);
+    }
 
     let priced: Pick<NewOrder, 'kind' | 'units' | 'unitPriceFen' | 'minutes' | 'subtotalFen' | 'packageId' | 'topic'>;
     if (body.packageId) {
@@ -321,6 +325,7 @@ export class OrdersService implements OnModuleInit {
                            VALUES ($${first}::uuid, $${first + 1}::uuid, $${first + 2}::uuid, $${first + 3}::uuid, $${first + 4}::int, $${first + 4}::int, $${first + 5}::timestamptz))`,
         values: [randomUUID(), order.id, order.talkerId, order.listenerId, order.minutes, expiresAt],
       }));
+      changes.push((first) => cte('package_expiry', this.scheduler.jobUpsertSql(PACKAGE_EXPIRE_JOB, order.id, expiresAt, {}, first)));
     }
     if (acceptStep) {
       changes.push(
@@ -389,9 +394,9 @@ export class OrdersService implements OnModuleInit {
       await this.scheduler.cancel(ORDER_ACCEPT_TIMEOUT_JOB, order.id, tx);
       const current = await lockOrder(tx, order.id);
       if (current?.status !== 'PAID') throw new DomainError('order/not_cancellable');
-      return this.refunds.refund(order.id, order.totalFen - order.refundedFen, `用户在接单前取消，全额退款${reason ? `：${reason}` : ''}`, user.id, tx);
+      return this.refundInFull(tx, current, `用户在接单前取消，全额退款${reason ? `：${reason}` : ''}`, user.id);
     });
-    await this.refunds.submit(refund.id).catch((err) => this.logger.warn({ err, refundId: refund.id }, 'refund submit failed; the job retries'));
+    await this.submitNow(refund);
     return this.view(user.id, orderId, true);
   }
 
@@ -416,9 +421,9 @@ export class OrdersService implements OnModuleInit {
       await this.scheduler.cancel(ORDER_ACCEPT_TIMEOUT_JOB, order.id, tx);
       const current = await lockOrder(tx, order.id);
       if (current?.status !== 'PAID') throw new DomainError('order/not_acceptable');
-      return this.refunds.refund(order.id, current.totalFen - current.refundedFen, `倾听者拒单，全额退款：${reason}`, user.id, tx);
+      return this.refundInFull(tx, current, `倾听者拒单，全额退款：${reason}`, user.id);
     });
-    await this.refunds.submit(refund.id).catch((err) => this.logger.warn({ err, refundId: refund.id }, 'refund submit failed; the job retries'));
+    await this.submitNow(refund);
     return this.view(user.id, orderId, true);
   }
 
@@ -459,7 +464,25 @@ export class OrdersService implements OnModuleInit {
   private async acceptTimeout(orderId: string, tx: Prisma.TransactionClient): Promise<void> {
     const order = await lockOrder(tx, orderId);
     if (!order || order.status !== 'PAID') return;
-    await this.refunds.refund(order.id, order.totalFen - order.refundedFen, `倾听者${this.config.ORDER_ACCEPT_MINUTES}分钟内未接单，自动全额退款`, null, tx);
+    await this.refundInFull(tx, order, `倾听者${this.config.ORDER_ACCEPT_MINUTES}分钟内未接单，自动全额退款`, null);
+  }
+
+  /**
+   * Everything not yet refunded goes back, in the caller's transaction with the order locked:
+   * money through `RefundService` (returned, to be submitted after the commit), or the minutes
+   * of a package-funded order to its package (null: nothing to submit).
+   */
+  async refundInFull(tx: Prisma.TransactionClient, order: Order, reason: string, actorId: string | null): Promise<Refund | null> {
+    if (isPackageFunded(order)) {
+      await this.packages.returnAll(tx, order, reason, actorId);
+      return null;
+    }
+    return this.refunds.refund(order.id, await this.refunds.refundable(tx, order), reason, actorId, tx);
+  }
+
+  /** Sends a committed refund to WeChat Pay now (the refund job would, a moment later). */
+  private async submitNow(refund: Refund | null): Promise<void> {
+    if (refund) await this.refunds.submit(refund.id).catch((err) => this.logger.warn({ err, refundId: refund.id }, 'refund submit failed; the job retries'));
   }
 
   // --- reading ---

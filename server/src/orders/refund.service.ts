@@ -81,6 +81,8 @@ export class RefundService implements OnModuleInit {
       data: { id, orderId, outRefundNo: id.replace(/-/g, ''), amountFen, reason: reason.slice(0, 200), requestedById: actorId },
     });
     await moveOrder(tx, orderId, order.status, 'REFUNDING', { actorId, reason: `${reason}（退款 ${amountFen} 分）`, code: 'order/not_refundable' });
+    // A refunded package (declined, not accepted in time, cancelled, or by an operator) can no longer be spent.
+    if (order.kind === 'PACKAGE') await tx.packageBalance.updateMany({ where: { orderId }, data: { minutesLeft: 0 } });
     await this.scheduler.schedule(REFUND_SUBMIT_JOB, id, new Date(Date.now() + submitDelayMs), {}, tx);
     return refund;
   }

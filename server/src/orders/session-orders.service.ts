@@ -6,6 +6,7 @@ import { ORDER_COLUMNS } from './order-rows';
 import { lockOrder, moveOrder } from './order-state';
 import { OrderView, toOrderView } from './order-view';
 import { OrdersService } from './orders.service';
+import { isPackageFunded, PackageMinutesService } from './package-minutes.service';
 import { RefundService } from './refund.service';
 
 /** What the sessions module needs of a session to buy more for it. */
@@ -18,6 +19,8 @@ export interface SessionRef {
 /** One order's share of a session's settlement (see sessions/settlement.ts). */
 export interface OrderCharge {
   orderId: string;
+  /** Seconds of the order's block charged for (what a package-funded order takes from its package). */
+  chargedSeconds: number;
   chargedFen: number;
   refundFen: number;
 }
@@ -36,6 +39,7 @@ export class SessionOrdersService {
     private readonly prisma: PrismaService,
     private readonly orders: OrdersService,
     private readonly refunds: RefundService,
+    private readonly packages: PackageMinutesService,
   ) {}
 
   // --- buying more during a session ---
@@ -48,6 +52,8 @@ export class SessionOrdersService {
   async createExtension(session: SessionRef, units: number): Promise<OrderView> {
     this.orders.checkUnits(units);
     const parent = await this.prisma.client.order.findUniqueOrThrow({ where: { id: session.orderId } });
+    // A session paid with package minutes is extended with money, at the listener's current price.
+    const unitPriceFen = isPackageFunded(parent) ? await this.currentUnitPrice(parent) : parent.unitPriceFen;
     const pending = await this.prisma.client.order.findFirst({
       where: { parentOrderId: parent.id, kind: 'EXTENSION', status: 'PENDING_PAYMENT', payBy: { gt: new Date() } },
       orderBy: { createdAt: 'desc' },
@@ -56,7 +62,7 @@ export class SessionOrdersService {
       if (pending.units !== units) throw new DomainError('session/extension_pending');
       return this.view(pending, session.talkerId);
     }
-    const subtotalFen = parent.unitPriceFen * units;
+    const subtotalFen = unitPriceFen * units;
     const order = await this.orders.open(
       {
         kind: 'EXTENSION',
@@ -65,7 +71,7 @@ export class SessionOrdersService {
         serviceType: parent.serviceType,
         topic: parent.topic,
         units,
-        unitPriceFen: parent.unitPriceFen,
+        unitPriceFen,
         minutes: units * 15,
         packageId: null,
         subtotalFen,
@@ -115,9 +121,9 @@ export class SessionOrdersService {
    */
   async ordersOf(sessionOrderIds: readonly string[], db: SqlReader): Promise<Map<string, Order[]>> {
     const rows = await db.query<Order & { sessionOrderId: string }>(
-      `SELECT ${ORDER_COLUMNS}, coalesce(parent_order_id, id) AS "sessionOrderId" FROM orders
+      `SELECT ${ORDER_COLUMNS}, CASE WHEN kind = 'EXTENSION' THEN parent_order_id ELSE id END AS "sessionOrderId" FROM orders
         WHERE id = ANY($1::uuid[]) OR (parent_order_id = ANY($1::uuid[]) AND kind = 'EXTENSION')
-        ORDER BY (parent_order_id IS NULL) DESC, coalesce(paid_at, created_at), id`,
+        ORDER BY (kind = 'EXTENSION'), coalesce(paid_at, created_at), id`,
       [sessionOrderIds],
     );
     const bySession = new Map<string, Order[]>(sessionOrderIds.map((id) => [id, []]));
@@ -140,6 +146,11 @@ export class SessionOrdersService {
   async settle(charges: readonly OrderCharge[], reason: string, refundReason: string, actorId: string | null, tx: Prisma.TransactionClient): Promise<Refund[]> {
     const refunds: Refund[] = [];
     for (const c of charges) {
+      const order = await lockOrder(tx, c.orderId);
+      if (order && isPackageFunded(order)) {
+        await this.packages.settleUsed(tx, order, c.chargedSeconds, reason, actorId);
+        continue;
+      }
       await moveOrder(tx, c.orderId, 'IN_SESSION', 'COMPLETED', { actorId, reason: `${reason}，实收 ${c.chargedFen} 分` });
       if (c.refundFen > 0) refunds.push(await this.refunds.refund(c.orderId, c.refundFen, refundReason, actorId, tx));
     }
@@ -154,6 +165,11 @@ export class SessionOrdersService {
   async refundUnstarted(orderId: string, keepFen: number, reason: string, tx: Prisma.TransactionClient): Promise<{ refundedFen: number; keptFen: number }> {
     const order = await lockOrder(tx, orderId);
     if (order?.status !== 'ACCEPTED') return { refundedFen: 0, keptFen: 0 };
+    if (isPackageFunded(order)) {
+      // Minutes, not money: all of them go back (the no-show fee is money, kept only from paid orders).
+      await this.packages.returnAll(tx, order, reason, null);
+      return { refundedFen: 0, keptFen: 0 };
+    }
     const refundable = await this.refunds.refundable(tx, order);
     const amount = Math.max(0, refundable - keepFen);
     if (amount > 0) await this.refunds.refund(orderId, amount, reason, null, tx);
@@ -203,6 +219,13 @@ export class SessionOrdersService {
     if (!Number.isSafeInteger(amount) || amount <= 0) throw new DomainError('order/refund_too_large', `没有可退的金额（最多可退 ${(refundable / 100).toFixed(2)} 元）`, [{ field: 'refundFen', problem: `可退 ${refundable} 分` }]);
     await this.refunds.refund(orderId, amount, `争议裁定：${decision === 'FULL' ? '全额' : '部分'}退款${note ? `（${note}）` : ''}`, actorId, tx);
     return { refundedFen: amount };
+  }
+
+  private async currentUnitPrice(order: Pick<Order, 'listenerId' | 'serviceType'>): Promise<number> {
+    const profile = await this.prisma.client.listenerProfile.findUnique({ where: { userId: order.listenerId }, select: { priceTextFen: true, priceVoiceFen: true } });
+    const price = order.serviceType === 'TEXT' ? profile?.priceTextFen : profile?.priceVoiceFen;
+    if (!price || price <= 0) throw new DomainError('order/service_not_offered');
+    return price;
   }
 
   private async view(order: Order, viewerId: string): Promise<OrderView> {

@@ -117,9 +117,9 @@ export class SessionLifecycleService implements OnModuleInit {
   // --- opening: the order was accepted ---
 
   /**
-   * A SESSION order was accepted (inside the accept transaction): the session waits for both
-   * parties until startBy. PACKAGE orders open no session: spending package minutes in a
-   * session is not built yet.
+   * A SESSION order (paid, or paid with package minutes) was accepted (inside the accept
+   * transaction): the session waits for both parties until startBy. A PACKAGE order opens no
+   * session: its minutes are spent by SESSION orders of their own.
    */
   private async open(order: Order, tx: Prisma.TransactionClient): Promise<void> {
     if (order.kind !== 'SESSION') return;

@@ -23,6 +23,8 @@ export interface Charge {
   orderId: string;
   /** Seconds of this block that were used (before any minimum). */
   usedSeconds: number;
+  /** Seconds charged for: the used ones, or the whole block (time up), or the minimum unit. */
+  chargedSeconds: number;
   chargedFen: number;
   refundFen: number;
 }
@@ -44,7 +46,7 @@ export function settle(blocks: readonly Block[], usedSeconds: number, reason: Se
     if (reason === 'TIME_UP') billable = block.seconds;
     else if (reason === 'TALKER_ENDED' && i === 0) billable = Math.max(used, Math.min(UNIT_SECONDS, block.seconds));
     const chargedFen = Math.floor((block.totalFen * billable) / block.seconds);
-    return { orderId: block.orderId, usedSeconds: used, chargedFen, refundFen: block.totalFen - chargedFen };
+    return { orderId: block.orderId, usedSeconds: used, chargedSeconds: billable, chargedFen, refundFen: block.totalFen - chargedFen };
   });
 }
 

@@ -5,6 +5,7 @@ import { AppConfig } from '../infra/config/app-config';
 import { PrismaService } from '../infra/database/prisma.service';
 import { releaseLines } from '../ledger/ledger.rules';
 import { LedgerService } from '../ledger/ledger.service';
+import { OrderHooks } from '../orders/order-hooks';
 import { lockOrder } from '../orders/order-state';
 import { decodeOrderCursor, encodeOrderCursor } from '../orders/order-view';
 import { DueJob, SchedulerService } from '../scheduler/scheduler.service';
@@ -59,7 +60,8 @@ const LEDGER_KIND_TO_MOVEMENT: Record<string, MovementKind> = {
 
 /**
  * Listener earnings (PRODUCT.md §11): a paid order's listener share is held for the dispute
- * window (`holdUntil`, called by the sessions module when a session ends or a gift is paid),
+ * window (`holdUntil`, called by the sessions module when a session ends or a gift is paid, and
+ * when a topic package completes),
  * then the `earnings.release` job moves what is still held for the order to withdrawable in one
  * balanced posting. Refunds before the release shrink the hold; refunds after it are clawed back
  * from withdrawable (see `refundLines`).
@@ -73,10 +75,15 @@ export class EarningsService implements OnModuleInit {
     private readonly config: AppConfig,
     private readonly ledger: LedgerService,
     private readonly scheduler: SchedulerService,
+    private readonly hooks: OrderHooks,
   ) {}
 
   onModuleInit(): void {
     this.scheduler.register(EARNINGS_RELEASE_JOB, (job, tx) => this.release(job, tx));
+    // A topic package's earnings wait until it completes (used up or expired), then the dispute window.
+    this.hooks.on('completed', async (order, tx) => {
+      if (order.kind === 'PACKAGE') await this.holdUntil(order.id, order.listenerId, new Date(Date.now() + this.config.DISPUTE_WINDOW_HOURS * 3600_000), tx);
+    });
   }
 
   /**
