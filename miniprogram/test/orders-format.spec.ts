@@ -127,6 +127,7 @@ describe('orderSummary', () => {
     const base = { serviceType: 'TEXT' as const, minutes: 30, termDays: null }
     expect(orderSummary({ ...base, kind: 'SESSION' })).toBe('文字倾诉 · 30分钟')
     expect(orderSummary({ ...base, kind: 'SESSION', serviceType: 'VOICE' })).toBe('语音倾诉 · 30分钟')
+    expect(orderSummary({ ...base, kind: 'SESSION', paidWithPackage: true })).toBe('文字倾诉 · 30分钟（套餐时长）')
     expect(orderSummary({ ...base, kind: 'PACKAGE', minutes: 60 })).toBe('主题套餐 · 60分钟')
     expect(orderSummary({ ...base, kind: 'EXTENSION', minutes: 15 })).toBe('续时 · 15分钟')
     expect(orderSummary({ ...base, kind: 'GIFT', minutes: 0 })).toBe('礼物')

@@ -120,6 +120,13 @@ export async function seedDemoData(prisma: PrismaClient): Promise<SeedSummary> {
           listener: { create: profile },
         },
       });
+      if (tier !== 'NEW') {
+        // An hour on the lead topic at about 15 % off four single units, in whole yuan.
+        const unitFen = profile.priceTextFen as number;
+        const { min } = DEFAULT_TIER_PRICE_BOUNDS[tier];
+        const priceFen = Math.max(4 * min, Math.round((4 * unitFen * 0.85) / 100) * 100);
+        await tx.topicPackage.create({ data: { listenerId: user.id, topic: lead, serviceType: 'TEXT', minutes: 60, priceFen } });
+      }
       if (reviewCount) {
         await tx.review.createMany({
           data: starsList.map((stars) => ({

@@ -180,3 +180,15 @@ export interface WorkbenchView extends ListenerProfileView {
 
 /** PUT /api/workbench/prices: absent = unchanged, null = not offered. */
 export type PriceUpdate = Partial<Record<ServiceType, number | null>>;
+
+/** Topic packages a listener may offer (PRODUCT.md §3): whole 15-minute units from 30 minutes to 10 hours. */
+export const PACKAGE_MINUTES = { min: 30, max: 600, step: 15 } as const;
+/** Active topic packages per listener. */
+export const MAX_ACTIVE_PACKAGES = 5;
+
+/** A package's price bounds: its 15-minute units, each within the tier's per-unit bounds. */
+export function packagePriceBounds(tier: ListenerTier, minutes: number): { min: number; max: number } {
+  const units = minutes / PACKAGE_MINUTES.step;
+  const { min, max } = DEFAULT_TIER_PRICE_BOUNDS[tier];
+  return { min: units * min, max: units * max };
+}

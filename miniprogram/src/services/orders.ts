@@ -27,6 +27,8 @@ export interface OrderView {
   id: string
   outTradeNo?: string
   kind: 'SESSION' | 'PACKAGE' | 'EXTENSION' | 'GIFT' | 'GROUP_MEMBERSHIP'
+  /** A SESSION order paid with minutes of a topic package (nothing paid at WeChat Pay). */
+  paidWithPackage?: boolean
   /** GROUP_MEMBERSHIP orders: the days bought. */
   termDays?: number | null
   status: OrderStatus
@@ -58,10 +60,28 @@ export interface TopicPackage {
   priceFen: number
 }
 
-/** What "去支付" creates: a session (service type × units) or a topic package. Never a price. */
+/** My minutes balance from a topic package bought from one listener. */
+export interface PackageBalance {
+  id: string
+  /** The PACKAGE order that bought it. */
+  orderId: string
+  listenerId: string
+  serviceType: ServiceType
+  topic: string | null
+  minutesTotal: number
+  minutesLeft: number
+  expiresAt: string
+  /** Spendable now: the listener accepted it, it has not expired, minutes are left. */
+  usable: boolean
+}
+
+/**
+ * What "去支付" creates: a session (service type × units), a topic package, or a session paid
+ * with minutes of a package bought earlier (`balanceId`). Never a price.
+ */
 export type CreateOrderInput =
-  | { listenerId: string; serviceType: ServiceType; units: number; topic?: string }
-  | { listenerId: string; packageId: string; topic?: string }
+  | { listenerId: string; serviceType: ServiceType; units: number; topic?: string; balanceId?: string }
+  | { listenerId: string; serviceType: ServiceType; packageId: string; topic?: string }
 
 /** What the server hands the client to pay with. */
 export interface PayParams {
@@ -82,3 +102,4 @@ export const fetchOrder = (id: string) => apiGet<OrderView>(`/api/orders/${enc(i
 export const fetchOrders = (q: { role: 'talker' | 'listener'; status?: OrderStatus; cursor?: string | null; limit?: number }) =>
   apiGet<Page<OrderView>>('/api/orders', { role: q.role, status: q.status, cursor: q.cursor, limit: q.limit ?? ORDER_PAGE_SIZE })
 export const fetchPackages = (listenerId: string) => apiGet<TopicPackage[]>(`/api/listeners/${enc(listenerId)}/packages`)
+export const fetchPackageBalances = (listenerId?: string) => apiGet<PackageBalance[]>('/api/orders/packages', { listenerId })

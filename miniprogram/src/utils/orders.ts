@@ -50,8 +50,8 @@ export function orderStatusTone(status: string): 'wait' | 'active' | 'done' | 'c
 
 export const SERVICE_TYPE_LABELS: Record<ServiceType, string> = { TEXT: '文字倾诉', VOICE: '语音倾诉' }
 
-/** What an order bought, in a line: `文字倾诉 · 30分钟`, `主题套餐 · 60分钟`, `付费群组 · 30天` … */
-export function orderSummary(order: Pick<OrderView, 'kind' | 'serviceType' | 'minutes' | 'termDays'>): string {
+/** What an order bought, in a line: `文字倾诉 · 30分钟`, `文字倾诉 · 30分钟（套餐时长）`, `主题套餐 · 60分钟`, `付费群组 · 30天` … */
+export function orderSummary(order: Pick<OrderView, 'kind' | 'serviceType' | 'minutes' | 'termDays' | 'paidWithPackage'>): string {
   switch (order.kind) {
     case 'PACKAGE':
       return `主题套餐 · ${order.minutes}分钟`
@@ -62,7 +62,7 @@ export function orderSummary(order: Pick<OrderView, 'kind' | 'serviceType' | 'mi
     case 'GROUP_MEMBERSHIP':
       return `付费群组 · ${order.termDays ?? 0}天`
     default:
-      return `${SERVICE_TYPE_LABELS[order.serviceType]} · ${order.minutes}分钟`
+      return `${SERVICE_TYPE_LABELS[order.serviceType]} · ${order.minutes}分钟${order.paidWithPackage ? '（套餐时长）' : ''}`
   }
 }
 

@@ -1,16 +1,8 @@
-import { Controller, Get, Param } from '@nestjs/common';
-import { Public } from '../identity/auth.decorators';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { AuthUser, CurrentUser, Public, Roles } from '../identity/auth.decorators';
 import { PrismaService } from '../infra/database/prisma.service';
-import { orderIdParam } from './dto';
-
-export interface PackageView {
-  id: string;
-  listenerId: string;
-  topic: string;
-  serviceType: 'TEXT' | 'VOICE';
-  minutes: number;
-  priceFen: number;
-}
+import { CreatePackageBody, orderIdParam } from './dto';
+import { PackageView, TopicPackagesService } from './topic-packages.service';
 
 export interface GiftView {
   code: string;
@@ -22,17 +14,42 @@ export interface GiftView {
 @Public()
 @Controller('api')
 export class CatalogueController {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly packages: TopicPackagesService,
+  ) {}
 
   @Get('listeners/:id/packages')
-  async packages(@Param('id', orderIdParam()) listenerId: string): Promise<PackageView[]> {
-    const rows = await this.prisma.client.topicPackage.findMany({ where: { listenerId, active: true }, orderBy: [{ priceFen: 'asc' }, { id: 'asc' }] });
-    return rows.map((p) => ({ id: p.id, listenerId: p.listenerId, topic: p.topic, serviceType: p.serviceType, minutes: p.minutes, priceFen: p.priceFen }));
+  packagesOf(@Param('id', orderIdParam()) listenerId: string): Promise<PackageView[]> {
+    return this.packages.listActive(listenerId);
   }
 
   @Get('gifts')
   async gifts(): Promise<GiftView[]> {
     const rows = await this.prisma.client.gift.findMany({ where: { active: true }, orderBy: [{ sort: 'asc' }, { code: 'asc' }] });
     return rows.map((g) => ({ code: g.code, name: g.name, priceFen: g.priceFen }));
+  }
+}
+
+/** The listener's own topic packages, from the workbench. */
+@Roles('LISTENER')
+@Controller('api/workbench/packages')
+export class WorkbenchPackagesController {
+  constructor(private readonly packages: TopicPackagesService) {}
+
+  @Get()
+  list(@CurrentUser() user: AuthUser): Promise<PackageView[]> {
+    return this.packages.listActive(user.id);
+  }
+
+  @Post()
+  create(@CurrentUser() user: AuthUser, @Body() body: CreatePackageBody): Promise<PackageView> {
+    return this.packages.create(user.id, body);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  deactivate(@CurrentUser() user: AuthUser, @Param('id', orderIdParam()) id: string): Promise<void> {
+    return this.packages.deactivate(user.id, id);
   }
 }

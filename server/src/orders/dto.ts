@@ -1,5 +1,5 @@
 import { ParseUUIDPipe } from '@nestjs/common';
-import { SERVICE_TYPES, TOPIC_CODES, type ServiceType, type Topic } from '@qingting/shared';
+import { PACKAGE_MINUTES, SERVICE_TYPES, TOPIC_CODES, type ServiceType, type Topic } from '@qingting/shared';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { PageQuery } from '../common/page-query.dto';
@@ -44,6 +44,24 @@ export class CreateOrderBody {
   @IsOptional()
   @IsIn(TOPIC_CODES, { message: 'topic 无效' })
   topic?: Topic;
+}
+
+/** A topic package a listener puts on sale (the rules beyond the shape are in TopicPackagesService). */
+export class CreatePackageBody {
+  @IsIn(TOPIC_CODES, { message: 'topic 无效' })
+  topic!: Topic;
+
+  @IsIn(SERVICE_TYPES, { message: 'serviceType 必须是 TEXT 或 VOICE' })
+  serviceType!: ServiceType;
+
+  @IsInt({ message: 'minutes 必须是整数' })
+  @Min(PACKAGE_MINUTES.min, { message: `套餐时长至少 ${PACKAGE_MINUTES.min} 分钟` })
+  @Max(PACKAGE_MINUTES.max, { message: `套餐时长最多 ${PACKAGE_MINUTES.max} 分钟` })
+  minutes!: number;
+
+  @IsInt({ message: 'priceFen 必须是整数（分）' })
+  @Min(1, { message: 'priceFen 必须大于 0' })
+  priceFen!: number;
 }
 
 export class PackageBalancesQuery {

@@ -22,6 +22,9 @@ export const ORDER_ERRORS = {
   'order/package_not_usable': { status: 409, message: '这个套餐当前不能使用（倾听者尚未接单或套餐已结束）' },
   'order/package_expired': { status: 409, message: '这个套餐已过期，剩余时长已失效' },
   'order/package_used_up': { status: 409, message: '这个套餐的时长已用完' },
+  'order/package_topic_not_mine': { status: 400, message: '套餐话题须是你擅长的话题之一' },
+  'order/package_price_out_of_bounds': { status: 400, message: '套餐价格超出你所在等级的范围' },
+  'order/package_limit': { status: 409, message: '最多同时上架 5 个主题套餐，请先下架一个' },
   /** Pay was asked for an order that is no longer waiting for payment (closed, paid, expired). */
   'order/not_payable': { status: 409, message: '订单已关闭或已支付，无法再次支付' },
   'order/not_cancellable': { status: 409, message: '订单当前状态不能取消' },

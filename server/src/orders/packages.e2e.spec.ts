@@ -205,6 +205,65 @@ describe('topic packages: spending minutes (e2e)', () => {
     expect((await sessionRow(t, s.sessionId)).status).toBe('ACTIVE');
   });
 
+  describe('offered from the workbench', () => {
+    const offer = (headers: Headers, body: Record<string, unknown>) => post(t, '/api/workbench/packages', headers, body);
+    const valid = { topic: 'EMOTION', serviceType: 'TEXT', minutes: 60, priceFen: 6800 };
+    /** DELETE has no body, so no content-type either. */
+    const takeOff = (headers: Headers, id: string) => t.request(`/api/workbench/packages/${id}`, { method: 'DELETE', headers: { authorization: headers.authorization } });
+
+    it('puts a package on sale within the tier\'s bounds, lists it publicly, and takes it off sale', async () => {
+      const listener = await listenerWithSession(t); // NEW tier: 10–30 CNY per 15 minutes, topic EMOTION, text only
+      const created = await offer(listener.headers, valid);
+      expect(created.status).toBe(201);
+      expect(created.body).toEqual({ id: expect.any(String), listenerId: listener.user.id, ...valid });
+      expect((await t.request(`/api/listeners/${listener.user.id}/packages`)).body).toEqual([created.body]);
+      expect((await t.request('/api/workbench/packages', { headers: listener.headers })).body).toEqual([created.body]);
+      expect((await takeOff(listener.headers, created.body.id)).status).toBe(204);
+      expect((await t.request(`/api/listeners/${listener.user.id}/packages`)).body).toEqual([]);
+    });
+
+    it('refuses bad packages with a clear error and creates nothing', async () => {
+      const listener = await listenerWithSession(t);
+      const cases: [Record<string, unknown>, number, string][] = [
+        [{ ...valid, topic: 'CAREER' }, 400, 'order/package_topic_not_mine'],
+        [{ ...valid, serviceType: 'VOICE' }, 400, 'order/service_not_offered'],
+        [{ ...valid, minutes: 50 }, 400, 'request/invalid'],
+        [{ ...valid, minutes: 15 }, 400, 'request/invalid'],
+        [{ ...valid, minutes: 615 }, 400, 'request/invalid'],
+        [{ ...valid, priceFen: 3999 }, 400, 'order/package_price_out_of_bounds'], // 4 units × 10 CNY at least
+        [{ ...valid, priceFen: 12001 }, 400, 'order/package_price_out_of_bounds'], // 4 units × 30 CNY at most
+        [{ ...valid, priceFen: 68.5 }, 400, 'request/invalid'],
+      ];
+      for (const [body, status, code] of cases) {
+        const res = await offer(listener.headers, body);
+        expect([res.status, res.body.code, JSON.stringify(body)]).toEqual([status, code, JSON.stringify(body)]);
+        expect(res.body.message).toEqual(expect.any(String));
+      }
+      expect((await offer(listener.headers, { ...valid, priceFen: 4000 })).status).toBe(201);
+      expect((await offer(listener.headers, { ...valid, priceFen: 12000 })).status).toBe(201);
+      expect(await t.prisma.topicPackage.count({ where: { listenerId: listener.user.id } })).toBe(2);
+      const talker = await loginAs(t);
+      expect((await offer(talker.headers, valid)).status).toBe(403);
+      const other = await listenerWithSession(t);
+      const mine = (await t.request('/api/workbench/packages', { headers: listener.headers })).body as { id: string }[];
+      expect((await takeOff(other.headers, mine[0].id)).body.code).toBe('order/package_not_found');
+    });
+
+    it('keeps at most 5 on sale, even when offered at once', async () => {
+      const listener = await listenerWithSession(t);
+      const results = await Promise.all(Array.from({ length: 8 }, (_, i) => offer(listener.headers, { ...valid, priceFen: 5000 + i * 100 })));
+      expect(results.filter((r) => r.status === 201)).toHaveLength(5);
+      expect(results.filter((r) => r.status === 409).every((r) => r.body.code === 'order/package_limit')).toBe(true);
+    });
+
+    it('minutes bought stay spendable after the package is taken off sale', async () => {
+      const p = await boughtPackage();
+      const pkg = await t.prisma.topicPackage.findFirstOrThrow({ where: { listenerId: p.listener.user.id } });
+      expect((await takeOff(p.listener.headers, pkg.id)).status).toBe(204);
+      expect((await spend(p, 1)).body).toMatchObject({ status: 'PAID', paidWithPackage: true });
+    });
+  });
+
   it('keeps the ledger invariant', async () => {
     expect(await ledgerCheck(t)).toMatchObject({ ok: true, unbalanced: [], mismatches: [] });
   });

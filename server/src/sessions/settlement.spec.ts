@@ -6,30 +6,30 @@ describe('session settlement (PRODUCT.md §3)', () => {
 
   it('charges everything when the time is up', () => {
     expect(settle([two, ext], 2700, 'TIME_UP')).toEqual([
-      { orderId: 'o1', usedSeconds: 1800, chargedFen: 4000, refundFen: 0 },
-      { orderId: 'e1', usedSeconds: 900, chargedFen: 2000, refundFen: 0 },
+      { orderId: 'o1', usedSeconds: 1800, chargedSeconds: 1800, chargedFen: 4000, refundFen: 0 },
+      { orderId: 'e1', usedSeconds: 900, chargedSeconds: 900, chargedFen: 2000, refundFen: 0 },
     ]);
   });
 
   it('charges a talker who ends early the used seconds, at least one unit of the first order', () => {
-    expect(settle([two], 300, 'TALKER_ENDED')).toEqual([{ orderId: 'o1', usedSeconds: 300, chargedFen: 2000, refundFen: 2000 }]);
+    expect(settle([two], 300, 'TALKER_ENDED')).toEqual([{ orderId: 'o1', usedSeconds: 300, chargedSeconds: UNIT_SECONDS, chargedFen: 2000, refundFen: 2000 }]);
     expect(settle([two], 0, 'TALKER_ENDED')[0].chargedFen).toBe(2000);
     // Past the first unit: to the second, rounded down (4000 × 1000 / 1800 = 2222.2).
     expect(settle([two], 1000, 'TALKER_ENDED')[0]).toMatchObject({ chargedFen: 2222, refundFen: 1778 });
   });
 
   it('charges a listener who ends early only the used seconds', () => {
-    expect(settle([two], 123, 'LISTENER_ENDED')).toEqual([{ orderId: 'o1', usedSeconds: 123, chargedFen: 273, refundFen: 3727 }]);
+    expect(settle([two], 123, 'LISTENER_ENDED')).toEqual([{ orderId: 'o1', usedSeconds: 123, chargedSeconds: 123, chargedFen: 273, refundFen: 3727 }]);
     expect(settle([two], 0, 'LISTENER_ENDED')[0]).toMatchObject({ chargedFen: 0, refundFen: 4000 });
   });
 
   it('consumes the first block, then the extensions in order', () => {
     expect(settle([two, ext], 1900, 'TALKER_ENDED')).toEqual([
-      { orderId: 'o1', usedSeconds: 1800, chargedFen: 4000, refundFen: 0 },
-      { orderId: 'e1', usedSeconds: 100, chargedFen: 222, refundFen: 1778 },
+      { orderId: 'o1', usedSeconds: 1800, chargedSeconds: 1800, chargedFen: 4000, refundFen: 0 },
+      { orderId: 'e1', usedSeconds: 100, chargedSeconds: 100, chargedFen: 222, refundFen: 1778 },
     ]);
     // The minimum applies to the first order only: an untouched extension is refunded in full.
-    expect(settle([two, ext], 60, 'TALKER_ENDED')[1]).toMatchObject({ usedSeconds: 0, chargedFen: 0, refundFen: 2000 });
+    expect(settle([two, ext], 60, 'TALKER_ENDED')[1]).toMatchObject({ usedSeconds: 0, chargedSeconds: 0, chargedFen: 0, refundFen: 2000 });
   });
 
   it('rounds in the talker’s favour and never charges more than was paid', () => {

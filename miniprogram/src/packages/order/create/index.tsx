@@ -4,19 +4,21 @@ import { useEffect, useState } from 'react'
 import { formatFen, topicLabel, type ListenerProfileView, type ServiceType, type Topic } from '@qingting/shared'
 import { ApiError } from '../../../services/api'
 import { fetchListenerProfile } from '../../../services/listeners'
-import { createOrder, fetchPackages, type OrderView, type TopicPackage } from '../../../services/orders'
+import { createOrder, fetchPackageBalances, fetchPackages, type OrderView, type PackageBalance, type TopicPackage } from '../../../services/orders'
 import { pay, payReturnUrl } from '../../../platform/pay'
-import { clampUnits, MAX_UNITS, MIN_UNITS, offeredServiceTypes, priceBreakdown, SERVICE_TYPE_LABELS } from '../../../utils/orders'
+import { clampUnits, MAX_UNITS, MIN_UNITS, offeredServiceTypes, priceBreakdown, SERVICE_TYPE_LABELS, shortTime } from '../../../utils/orders'
 import '../order.scss'
 
-type Load = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; profile: ListenerProfileView; packages: TopicPackage[] }
+type Load = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; profile: ListenerProfileView; packages: TopicPackage[]; balances: PackageBalance[] }
 const msg = (err: unknown) => (err instanceof ApiError || err instanceof Error ? err.message : '网络异常，请稍后再试')
 const detailUrl = (id: string, extra = '') => `/packages/order/detail/index?id=${encodeURIComponent(id)}${extra}`
 
 /**
  * 立即倾诉 (subpackage `packages/order`, opened from the listener profile with `listenerId`):
  * service type and 1–8 units of 15 minutes, or one of the listener's topic packages; a topic;
- * an estimated price. "去支付" creates the order (the server prices it) and pays it.
+ * an estimated price. "去支付" creates the order (the server prices it) and pays it. A talker
+ * with minutes left on a package from this listener can spend them instead: the order is paid
+ * with minutes at once and goes straight to its detail page, waiting for the listener.
  */
 export default function CreateOrder() {
   const { params } = useRouter()
@@ -25,6 +27,7 @@ export default function CreateOrder() {
   const [serviceType, setServiceType] = useState<ServiceType | null>(null)
   const [units, setUnits] = useState(1)
   const [packageId, setPackageId] = useState<string | null>(null)
+  const [balanceId, setBalanceId] = useState<string | null>(null)
   const [topic, setTopic] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
@@ -32,9 +35,13 @@ export default function CreateOrder() {
 
   const reload = () => {
     setLoad({ status: 'loading' })
-    Promise.all([fetchListenerProfile(listenerId), fetchPackages(listenerId).catch(() => [] as TopicPackage[])]).then(
-      ([profile, packages]) => {
-        setLoad({ status: 'ready', profile, packages })
+    Promise.all([
+      fetchListenerProfile(listenerId),
+      fetchPackages(listenerId).catch(() => [] as TopicPackage[]),
+      fetchPackageBalances(listenerId).catch(() => [] as PackageBalance[]),
+    ]).then(
+      ([profile, packages, balances]) => {
+        setLoad({ status: 'ready', profile, packages, balances: balances.filter((b) => b.usable) })
         setServiceType((cur) => cur ?? offeredServiceTypes(profile.prices)[0] ?? null)
         setTopic((cur) => cur ?? profile.topics[0] ?? null)
       },
@@ -49,12 +56,21 @@ export default function CreateOrder() {
   if (load.status === 'loading') return <View className='order-page__state'>加载中…</View>
   if (load.status === 'error') return <View className='order-page__state order-page__state--error' onClick={reload}>{load.message}，点击重试</View>
 
-  const { profile, packages } = load
+  const { profile, packages, balances } = load
   const offered = offeredServiceTypes(profile.prices)
   const pkg = packages.find((p) => p.id === packageId) ?? null
+  const balance = balances.find((b) => b.id === balanceId) ?? null
   const unitPrice = serviceType ? profile.prices[serviceType] : undefined
-  const estimate = !pkg && typeof unitPrice === 'number' ? priceBreakdown(unitPrice, units) : null
-  const canSubmit = !busy && !created && (pkg !== null || estimate !== null)
+  const estimate = !pkg && !balance && typeof unitPrice === 'number' ? priceBreakdown(unitPrice, units) : null
+  const canSubmit = !busy && !created && (pkg !== null || balance !== null || estimate !== null)
+  const chooseBalance = (b: PackageBalance | null) => {
+    setBalanceId(b?.id ?? null)
+    setPackageId(null)
+    if (b) {
+      setServiceType(b.serviceType)
+      if (b.topic) setTopic(b.topic)
+    }
+  }
 
   async function submit() {
     if (!canSubmit) return
@@ -62,11 +78,20 @@ export default function CreateOrder() {
     setError(null)
     let order: OrderView
     try {
-      order = await createOrder(pkg ? { listenerId, packageId: pkg.id, topic: topic ?? undefined } : { listenerId, serviceType: serviceType as ServiceType, units, topic: topic ?? undefined })
+      order = await createOrder(
+        pkg
+          ? { listenerId, serviceType: pkg.serviceType, packageId: pkg.id, topic: topic ?? undefined }
+          : { listenerId, serviceType: serviceType as ServiceType, units, topic: topic ?? undefined, balanceId: balance?.id },
+      )
       setCreated(order)
     } catch (err) {
       setError(msg(err))
       setBusy(false)
+      return
+    }
+    if (order.paidWithPackage) {
+      // Paid with minutes already: nothing to pay, the listener is being asked.
+      await Taro.redirectTo({ url: detailUrl(order.id) })
       return
     }
     try {
@@ -97,7 +122,7 @@ export default function CreateOrder() {
             <Text
               key={t}
               className={`order-chip order-service-${t}${!pkg && serviceType === t ? ' order-chip--on' : ''}`}
-              onClick={() => { setServiceType(t); setPackageId(null) }}
+              onClick={() => { setServiceType(t); setPackageId(null); setBalanceId(null) }}
             >
               {SERVICE_TYPE_LABELS[t]} {formatFen(profile.prices[t] as number)}/15分钟
             </Text>
@@ -113,11 +138,23 @@ export default function CreateOrder() {
         )}
       </View>
 
+      {balances.length > 0 && (
+        <View className='order-card'>
+          <Text className='order-card__title'>我的套餐时长（用时长支付，无需再付款）</Text>
+          {balances.map((b) => (
+            <View key={b.id} className={`order-package order-balance${balanceId === b.id ? ' order-package--on' : ''}`} data-id={b.id} onClick={() => chooseBalance(balanceId === b.id ? null : b)}>
+              <Text>{b.topic ? `${topicLabel(b.topic as Topic)} · ` : ''}{SERVICE_TYPE_LABELS[b.serviceType]} 剩余 {b.minutesLeft}/{b.minutesTotal} 分钟</Text>
+              <Text className='order-muted'>{shortTime(b.expiresAt)} 到期</Text>
+            </View>
+          ))}
+        </View>
+      )}
+
       {packages.length > 0 && (
         <View className='order-card'>
-          <Text className='order-card__title'>主题套餐（30 天内可分次使用）</Text>
+          <Text className='order-card__title'>主题套餐（30 天内可分次使用，到期未用完的时长作废）</Text>
           {packages.map((p) => (
-            <View key={p.id} className={`order-package${packageId === p.id ? ' order-package--on' : ''}`} data-id={p.id} onClick={() => { setPackageId(packageId === p.id ? null : p.id); setTopic(p.topic) }}>
+            <View key={p.id} className={`order-package${packageId === p.id ? ' order-package--on' : ''}`} data-id={p.id} onClick={() => { setPackageId(packageId === p.id ? null : p.id); setBalanceId(null); setTopic(p.topic) }}>
               <Text>{topicLabel(p.topic as Topic)} · {SERVICE_TYPE_LABELS[p.serviceType]} {p.minutes}分钟</Text>
               <Text className='order-package__price'>{formatFen(p.priceFen)}</Text>
             </View>
@@ -146,7 +183,15 @@ export default function CreateOrder() {
           </>
         )}
         {pkg && <View className='order-line order-subtotal'><Text>套餐价</Text><Text>{formatFen(pkg.priceFen)}</Text></View>}
-        {created ? (
+        {balance && (
+          <View className='order-line order-subtotal order-balance-use'>
+            <Text>使用套餐时长</Text>
+            <Text>{Math.min(units * 15, balance.minutesLeft)} 分钟（剩余 {balance.minutesLeft} 分钟）</Text>
+          </View>
+        )}
+        {balance ? (
+          <Text className='order-muted'>本次无需付款；提前结束或未开始的时长会退回套餐</Text>
+        ) : created ? (
           <>
             {created.pointsDiscountFen > 0 && <View className='order-line'><Text>积分抵扣</Text><Text>-{formatFen(created.pointsDiscountFen)}</Text></View>}
             <View className='order-line order-total'><Text>实付</Text><Text className='order-total__amount'>{formatFen(created.totalFen)}</Text></View>
@@ -160,7 +205,7 @@ export default function CreateOrder() {
 
       <View className='order-actions'>
         <Button className={`order-button order-create-submit${canSubmit ? '' : ' order-button--off'}`} disabled={!canSubmit || undefined} loading={busy} onClick={() => void submit()}>
-          {created ? '正在前往支付…' : '去支付'}
+          {balance ? '用套餐时长下单' : created ? '正在前往支付…' : '去支付'}
         </Button>
       </View>
     </View>

@@ -156,15 +156,28 @@ export default function OrderDetail() {
         {o.outTradeNo && <View className='order-line'><Text>订单号</Text><Text className='order-muted'>{o.outTradeNo}</Text></View>}
       </View>
 
-      <View className='order-card order-amounts'>
-        {o.kind === 'SESSION' ? (
-          <View className='order-line'><Text>单价 × 数量</Text><Text>{formatFen(o.unitPriceFen)} × {o.units}</Text></View>
-        ) : null}
-        <View className='order-line'><Text>小计</Text><Text>{formatFen(o.subtotalFen)}</Text></View>
-        {o.pointsDiscountFen > 0 && <View className='order-line'><Text>积分抵扣</Text><Text>-{formatFen(o.pointsDiscountFen)}</Text></View>}
-        <View className='order-line order-total'><Text>实付</Text><Text className='order-total__amount'>{formatFen(o.totalFen)}</Text></View>
-        {o.refundedFen > 0 && <View className='order-line order-refunded'><Text>已退款</Text><Text>{formatFen(o.refundedFen)}</Text></View>}
-      </View>
+      {o.paidWithPackage ? (
+        <View className='order-card order-amounts'>
+          <View className='order-line order-total'><Text>套餐时长支付</Text><Text className='order-total__amount'>{o.minutes} 分钟</Text></View>
+          <Text className='order-muted'>未开始或提前结束时，未使用的时长会退回套餐（到期前可继续使用）</Text>
+        </View>
+      ) : (
+        <View className='order-card order-amounts'>
+          {o.kind === 'SESSION' ? (
+            <View className='order-line'><Text>单价 × 数量</Text><Text>{formatFen(o.unitPriceFen)} × {o.units}</Text></View>
+          ) : null}
+          <View className='order-line'><Text>小计</Text><Text>{formatFen(o.subtotalFen)}</Text></View>
+          {o.pointsDiscountFen > 0 && <View className='order-line'><Text>积分抵扣</Text><Text>-{formatFen(o.pointsDiscountFen)}</Text></View>}
+          <View className='order-line order-total'><Text>实付</Text><Text className='order-total__amount'>{formatFen(o.totalFen)}</Text></View>
+          {o.refundedFen > 0 && <View className='order-line order-refunded'><Text>已退款</Text><Text>{formatFen(o.refundedFen)}</Text></View>}
+        </View>
+      )}
+
+      {o.kind === 'PACKAGE' && o.myRole === 'talker' && o.status === 'ACCEPTED' && (
+        <View className='order-actions'>
+          <Button className='order-button order-use-package' onClick={() => void Taro.navigateTo({ url: `/packages/order/create/index?listenerId=${encodeURIComponent(o.listener.id)}` })}>使用套餐时长</Button>
+        </View>
+      )}
 
       {o.transitions && o.transitions.length > 0 && (
         <View className='order-card order-history'>
