@@ -86,4 +86,43 @@ describe('checkout, end to end (Chromium + the WeChat simulator cashier)', () =>
     expect(await item.locator('.order-status').getAttribute('data-status')).toBe('ACCEPTED');
     await shot(page, 'checkout-my-orders');
   }, 120000);
+
+  it('a talker buys an hour-long topic package at the cashier and, once the listener accepts it, spends 15 minutes of it without paying again', async () => {
+    listener ??= await onlineSeededListener(suite.system);
+    const L = listener;
+    const workbench = await api<{ topics: string[] }>('GET', '/api/workbench', L.token);
+    const offered = await api<{ id: string; priceFen: number }>('POST', '/api/workbench/packages', L.token, { topic: workbench.topics[0], serviceType: 'TEXT', minutes: 60, priceFen: 4 * L.unitPriceFen });
+
+    const page = await suite.newPage();
+    await page.goto(`${suite.system.url}/#/packages/order/create/index?listenerId=${encodeURIComponent(L.id)}`);
+    await page.locator(`.order-package[data-id="${offered.id}"]`).click({ timeout: 30000 });
+    await page.locator('.order-create-submit').click();
+    await page.waitForURL(/\/__sim\/cashier/, { timeout: 15000 });
+    await page.getByRole('button', { name: '确认支付' }).click({ timeout: 15000 });
+    await page.waitForURL(/packages\/order\/detail\/index/, { timeout: 15000 });
+    await page.locator('.order-status[data-status="PAID"]').waitFor({ timeout: 20000 });
+    const packageOrderId = new URL(page.url().replace('/#/', '/')).searchParams.get('id')!;
+    await api('POST', `/api/orders/${packageOrderId}/accept`, L.token);
+
+    // The package's detail offers its minutes; the order page pays with them.
+    await page.reload();
+    await page.locator('.order-use-package').click({ timeout: 15000 });
+    await page.locator('.order-balance').first().click({ timeout: 15000 });
+    expect(await page.locator('.order-balance-use').innerText()).toContain('15 分钟（剩余 60 分钟）');
+    expect(await page.locator('.order-create-submit').innerText()).toContain('用套餐时长下单');
+    await shot(page, 'checkout-package-spend');
+    await page.locator('.order-create-submit').click();
+
+    await page.waitForURL(/packages\/order\/detail\/index/, { timeout: 15000 });
+    await page.locator('.order-status[data-status="PAID"]').waitFor({ timeout: 15000 });
+    expect(await page.locator('.order-amounts').innerText()).toContain('套餐时长支付');
+    expect(page.url()).not.toContain(packageOrderId);
+    await shot(page, 'checkout-package-paid');
+    const balances = await page.evaluate(async () => {
+      const raw = window.localStorage.getItem('qingting.sessionToken') ?? '';
+      const token = (() => { try { return (JSON.parse(raw) as { data?: string }).data ?? raw } catch { return raw } })();
+      return (await fetch('/api/orders/packages', { headers: { authorization: `Bearer ${token}` } })).json() as Promise<{ orderId: string; minutesLeft: number }[]>;
+    });
+    expect(balances.find((b) => b.orderId === packageOrderId)?.minutesLeft).toBe(45);
+  }, 120000);
 });

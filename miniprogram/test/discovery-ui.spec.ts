@@ -2,7 +2,7 @@ import { listenerQueryString } from '../src/services/listeners'
 import { activeFilterCount, EMPTY_PANEL, toListenerFilter } from '../src/pages/index/filters'
 import { feedReducer, filterFor, initialFeed } from '../src/pages/index/feed'
 import { minutesLabel, percentLabel, secondsLabel, starsLabel, workingHoursLabels } from '../src/packages/listener/profile/format'
-import { addSlot, fenToYuanInput, hoursProblems, pricesFromInputs, yuanToFen } from '../src/packages/workbench/editor'
+import { addSlot, fenToYuanInput, hoursProblems, packageFromInputs, pricesFromInputs, yuanToFen } from '../src/packages/workbench/editor'
 
 describe('home filters → query', () => {
   it('leaves everything out by default', () => {
@@ -86,5 +86,28 @@ describe('workbench editor', () => {
     expect(pricesFromInputs({ TEXT: '31', VOICE: '' }, bounds)).toEqual({ ok: false, problems: ['文字价格需在 ¥10.00 到 ¥30.00 之间'] })
     expect(pricesFromInputs({ TEXT: '', VOICE: '' }, bounds)).toEqual({ ok: false, problems: ['至少需要开通一种服务（文字或语音）'] })
     expect(pricesFromInputs({ TEXT: 'x', VOICE: '9.99' }, bounds).ok).toBe(false)
+  })
+})
+
+describe('topic package form', () => {
+  const ok = { topic: 'EMOTION' as const, serviceType: 'TEXT' as const, minutes: 60, price: '88' }
+
+  it('builds the POST body in fen', () => {
+    expect(packageFromInputs(ok, 'NEW')).toEqual({ ok: true, body: { topic: 'EMOTION', serviceType: 'TEXT', minutes: 60, priceFen: 8800 } })
+  })
+
+  it('checks the price against the tier\'s per-unit bounds times the units, as the server does', () => {
+    // NEW: 10–30 CNY per 15 minutes → 40–120 CNY for an hour.
+    expect(packageFromInputs({ ...ok, price: '39.99' }, 'NEW')).toEqual({ ok: false, problems: ['60 分钟的套餐价格需在 ¥40.00 到 ¥120.00 之间'] })
+    expect(packageFromInputs({ ...ok, price: '120' }, 'NEW').ok).toBe(true)
+    expect(packageFromInputs({ ...ok, price: '121' }, 'NEW').ok).toBe(false)
+    expect(packageFromInputs({ ...ok, price: '300' }, 'SENIOR').ok).toBe(true)
+  })
+
+  it('names every missing part', () => {
+    expect(packageFromInputs({ topic: null, serviceType: null, minutes: 60, price: 'abc' }, 'NEW')).toEqual({
+      ok: false,
+      problems: ['请选择套餐话题', '请选择服务方式', '请输入套餐价格，如 88 或 88.5'],
+    })
   })
 })

@@ -1,5 +1,5 @@
 import type { Page, ServiceType } from '@qingting/shared'
-import { apiGet, apiPost } from './api'
+import { apiGet, apiPost, apiRequest } from './api'
 
 /** Order states (PRODUCT.md §3). */
 export type OrderStatus =
@@ -103,3 +103,8 @@ export const fetchOrders = (q: { role: 'talker' | 'listener'; status?: OrderStat
   apiGet<Page<OrderView>>('/api/orders', { role: q.role, status: q.status, cursor: q.cursor, limit: q.limit ?? ORDER_PAGE_SIZE })
 export const fetchPackages = (listenerId: string) => apiGet<TopicPackage[]>(`/api/listeners/${enc(listenerId)}/packages`)
 export const fetchPackageBalances = (listenerId?: string) => apiGet<PackageBalance[]>('/api/orders/packages', { listenerId })
+
+/** The listener's own topic packages on sale (workbench). */
+export const fetchMyPackages = () => apiGet<TopicPackage[]>('/api/workbench/packages')
+export const offerPackage = (body: { topic: string; serviceType: ServiceType; minutes: number; priceFen: number }) => apiPost<TopicPackage>('/api/workbench/packages', body)
+export const takePackageOffSale = (id: string) => apiRequest<void>(`/api/workbench/packages/${enc(id)}`, { method: 'DELETE' })

@@ -1,4 +1,4 @@
-import { HHMM_PATTERN, MAX_WORKING_HOURS_ENTRIES, formatFen, type PriceUpdate, type ServiceType, type WorkingHoursEntry } from '@qingting/shared'
+import { HHMM_PATTERN, MAX_WORKING_HOURS_ENTRIES, formatFen, packagePriceBounds, type ListenerTier, type PriceUpdate, type ServiceType, type Topic, type WorkingHoursEntry } from '@qingting/shared'
 
 /** Checks the hours the way the server does, with a Chinese message per problem (empty: fine). */
 export function hoursProblems(hours: readonly WorkingHoursEntry[]): string[] {
@@ -55,4 +55,28 @@ const DAYS = ['周一', '周二', '周三', '周四', '周五', '周六', '周�
 /** 1 → 周一 … 7 → 周日 (kept here: a subpackage must not import another subpackage's code). */
 export function dayLabel(day: number): string {
   return DAYS[day - 1] ?? `第${day}天`
+}
+
+/** The package lengths the form offers (whole 15-minute units within PACKAGE_MINUTES). */
+export const PACKAGE_MINUTE_CHOICES = [30, 60, 90, 120, 180, 300, 600] as const
+
+export interface PackageInput {
+  topic: Topic | null
+  serviceType: ServiceType | null
+  minutes: number
+  /** The price as typed, in yuan. */
+  price: string
+}
+
+/** The package form → the POST body, or the problems to show (the same rules as the server's). */
+export function packageFromInputs(input: PackageInput, tier: ListenerTier): { ok: true; body: { topic: Topic; serviceType: ServiceType; minutes: number; priceFen: number } } | { ok: false; problems: string[] } {
+  const problems: string[] = []
+  if (!input.topic) problems.push('请选择套餐话题')
+  if (!input.serviceType) problems.push('请选择服务方式')
+  const fen = yuanToFen(input.price)
+  const bounds = packagePriceBounds(tier, input.minutes)
+  if (fen === null || Number.isNaN(fen)) problems.push('请输入套餐价格，如 88 或 88.5')
+  else if (fen < bounds.min || fen > bounds.max) problems.push(`${input.minutes} 分钟的套餐价格需在 ${formatFen(bounds.min)} 到 ${formatFen(bounds.max)} 之间`)
+  if (problems.length) return { ok: false, problems }
+  return { ok: true, body: { topic: input.topic!, serviceType: input.serviceType!, minutes: input.minutes, priceFen: fen! } }
 }

@@ -5,6 +5,7 @@ import { formatFen, type ServiceType, type WorkbenchView, type WorkingHoursEntry
 import { ApiError } from '../../services/api'
 import { fetchWorkbench, saveWorkingHours, savePrices, sendHeartbeat, setOnline } from '../../services/listeners'
 import { IncomingOrders } from './IncomingOrders'
+import { TopicPackages } from './TopicPackages'
 import { addSlot, dayLabel, fenToYuanInput, hoursProblems, pricesFromInputs } from './editor'
 import './index.scss'
 
@@ -162,6 +163,8 @@ export default function Workbench() {
           保存价格
         </Text>
       </View>
+
+      <TopicPackages workbench={d} onNotice={setNotice} />
     </View>
   )
 }
