@@ -90,8 +90,19 @@ describe('checkout, end to end (Chromium + the WeChat simulator cashier)', () =>
   it('a talker buys an hour-long topic package at the cashier and, once the listener accepts it, spends 15 minutes of it without paying again', async () => {
     listener ??= await onlineSeededListener(suite.system);
     const L = listener;
-    const workbench = await api<{ topics: string[] }>('GET', '/api/workbench', L.token);
-    const offered = await api<{ id: string; priceFen: number }>('POST', '/api/workbench/packages', L.token, { topic: workbench.topics[0], serviceType: 'TEXT', minutes: 60, priceFen: 4 * L.unitPriceFen });
+    // The listener puts an hour on sale from the workbench form (first topic, text, 60 minutes).
+    const priceFen = 4 * L.unitPriceFen - 100;
+    const code = await mintLoginCode(suite.system, `demo-listener-${L.index}`);
+    const bench = await suite.newPage((ctx) => ctx.addInitScript((c) => window.localStorage.setItem('qingting.h5DevCode', c), code));
+    await bench.goto(`${suite.system.url}/#/packages/workbench/index`);
+    await bench.locator('.package-price input').fill(String(priceFen / 100), { timeout: 30000 });
+    await bench.locator('.package-offer').click();
+    await bench.locator('.workbench-notice', { hasText: '套餐已上架' }).waitFor({ timeout: 15000 });
+    await shot(bench, 'checkout-package-offer');
+    const mine = await api<{ id: string; priceFen: number; minutes: number }[]>('GET', '/api/workbench/packages', L.token);
+    const offered = mine.find((p) => p.priceFen === priceFen && p.minutes === 60)!;
+    expect(offered).toBeDefined();
+    await bench.locator(`.package-item[data-id="${offered.id}"]`).waitFor({ timeout: 15000 });
 
     const page = await suite.newPage();
     await page.goto(`${suite.system.url}/#/packages/order/create/index?listenerId=${encodeURIComponent(L.id)}`);
@@ -115,7 +126,7 @@ describe('checkout, end to end (Chromium + the WeChat simulator cashier)', () =>
 
     await page.waitForURL(/packages\/order\/detail\/index/, { timeout: 15000 });
     await page.locator('.order-status[data-status="PAID"]').waitFor({ timeout: 15000 });
-    expect(await page.locator('.order-amounts').innerText()).toContain('套餐时长支付');
+    expect(await page.locator('.order-amounts:visible').innerText()).toContain('套餐时长支付');
     expect(page.url()).not.toContain(packageOrderId);
     await shot(page, 'checkout-package-paid');
     const balances = await page.evaluate(async () => {
