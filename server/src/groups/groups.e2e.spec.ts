@@ -5,6 +5,7 @@ import { fireTimer, ledgerCheck, listenerWithSession, orderStatus, post, waitFor
 import { connectSocket, type TestSocket } from '../../test/realtime';
 import { TestApp, useAppWithSimulator } from '../../test/test-app';
 import { TestSimulator } from '../../test/wechat';
+import { EARNINGS_RELEASE_JOB } from '../settlement/earnings.service';
 import { MEMBERSHIP_EXPIRE_JOB, RESERVATION_RELEASE_JOB } from './memberships.service';
 
 const HOUR = 3600_000;
@@ -114,10 +115,17 @@ describe('paid groups (e2e: app + simulator + PostgreSQL + Redis)', () => {
       expect(await joinGroup(t, talker.headers, group.id, 365, 'renew')).toMatchObject({ status: 400, body: { code: 'group/renew_limit' } });
       expect((await membershipRow(group.id, talker.user.id)).endsAt).toEqual(endBeforeLimit);
 
-      // The end comes (the clock moved past it): EXPIRED, seat freed, out of the chat.
+      // The owner's share of each order is released after 72 hours, but the orders stay COMPLETED
+      // while the membership runs (the owner could still refund the unused term pro rata).
+      const termOrders = [paid.id, renewal.body.order.id, year.body.order.id];
+      for (const id of termOrders) await fireTimer(t, EARNINGS_RELEASE_JOB, id);
+      expect((await t.prisma.order.findMany({ where: { id: { in: termOrders } } })).map((o) => o.status)).toEqual(['COMPLETED', 'COMPLETED', 'COMPLETED']);
+
+      // The end comes (the clock moved past it): EXPIRED, seat freed, out of the chat, its orders SETTLED.
       await ageMembership(t, m.id, 485 * DAY + HOUR);
       await fireTimer(t, MEMBERSHIP_EXPIRE_JOB, m.id);
       expect(await membershipRow(group.id, talker.user.id)).toMatchObject({ status: 'EXPIRED' });
+      expect((await t.prisma.order.findMany({ where: { id: { in: termOrders } } })).map((o) => o.status)).toEqual(['SETTLED', 'SETTLED', 'SETTLED']);
       expect((await groupRow(group.id)).seatsTaken).toBe(0);
       expect((await chatMember(group.conversationId, talker.user.id))!.leftAt).not.toBeNull();
       expect((await t.request(`/api/conversations/${group.conversationId}/messages`, { headers: talker.headers })).status).toBe(404);
@@ -207,7 +215,8 @@ describe('paid groups (e2e: app + simulator + PostgreSQL + Redis)', () => {
       expect((await groupRow(group.id)).seatsTaken).toBe(1);
 
       expect(await post(t, `/api/groups/${group.id}/leave`, talker.headers)).toMatchObject({ status: 200, body: { status: 'LEFT' } });
-      expect(await orderStatus(t, order.id)).toMatchObject({ status: 'COMPLETED', refundedFen: 0 });
+      // Nothing can be refunded by a rule any more: the order is settled.
+      expect(await orderStatus(t, order.id)).toMatchObject({ status: 'SETTLED', refundedFen: 0 });
       expect(await t.prisma.refund.count({ where: { orderId: order.id } })).toBe(0);
       expect((await groupRow(group.id)).seatsTaken).toBe(0);
       expect(await availableOf(t, owner.user.id)).toBe(share(3000));

@@ -8,7 +8,7 @@ import type { AuthUser } from '../identity/auth.decorators';
 import { AppConfig } from '../infra/config/app-config';
 import { PrismaService } from '../infra/database/prisma.service';
 import { OrderHooks } from '../orders/order-hooks';
-import { moveOrder } from '../orders/order-state';
+import { lockOrder, moveOrder, settleOrder } from '../orders/order-state';
 import { REFUNDABLE_STATES } from '../orders/order-transitions';
 import { OrderView, toOrderView } from '../orders/order-view';
 import { OrdersService } from '../orders/orders.service';
@@ -299,6 +299,18 @@ export class MembershipsService implements OnModuleInit {
     if (!m || m.status !== 'ACTIVE' || !m.endsAt) return;
     if (m.endsAt.getTime() > Date.now()) return m.endsAt;
     await this.end(tx, m, 'EXPIRED', null);
+    await this.settleOrders(tx, m);
+  }
+
+  /**
+   * A membership ended with nothing left to refund (expired, or left after the refund window):
+   * its orders whose owner's share was released are SETTLED. The release job settles none of a
+   * membership's orders, since the owner could still refund the unused term pro rata.
+   */
+  private async settleOrders(tx: Prisma.TransactionClient, m: GroupMembership): Promise<void> {
+    for (const o of await this.membershipOrders(tx, m)) {
+      if (await this.earnings.released(o.id, tx)) await settleOrder(tx, (await lockOrder(tx, o.id))!, '会员期结束，群主收益已结算');
+    }
   }
 
   /** ACTIVE → an ended state: seat freed, out of the group chat, audited. */
@@ -344,6 +356,7 @@ export class MembershipsService implements OnModuleInit {
         }
       }
       await this.end(tx, m, inWindow ? 'REFUNDED' : 'LEFT', user.id, { refundedFen: made.reduce((s, r) => s + r.amountFen, 0) });
+      if (!inWindow) await this.settleOrders(tx, m);
       return made;
     });
     await this.submit(refunds);

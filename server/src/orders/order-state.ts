@@ -54,3 +54,13 @@ export async function lockOrder(tx: Prisma.TransactionClient, orderId: string): 
   const [order] = await tx.$queryRawUnsafe<Order[]>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = $1::uuid FOR UPDATE`, orderId);
   return order ?? null;
 }
+
+/**
+ * COMPLETED or PARTIALLY_REFUNDED → SETTLED (final: no rule may move its money any more), in the
+ * caller's transaction with the order locked. False when the order is in another state.
+ */
+export async function settleOrder(tx: Prisma.TransactionClient, order: Pick<Order, 'id' | 'status'>, reason: string): Promise<boolean> {
+  if (order.status !== 'COMPLETED' && order.status !== 'PARTIALLY_REFUNDED') return false;
+  await moveOrder(tx, order.id, order.status, 'SETTLED', { actorId: null, reason });
+  return true;
+}

@@ -15,7 +15,9 @@ describe('order transitions', () => {
     expect(canTransition('CLOSED', 'PAID')).toBe(false);
     expect(canTransition('REFUNDED', 'REFUNDING')).toBe(false);
     expect(() => assertTransition('ACCEPTED', 'ACCEPTED', 'order/not_acceptable')).toThrow(expect.objectContaining({ code: 'order/not_acceptable', status: 409 }));
-    expect(ORDER_TRANSITIONS.SETTLED).toEqual([]);
+    // Settled: only a finance refund (clawed back) can still move it.
+    expect(ORDER_TRANSITIONS.SETTLED).toEqual(['REFUNDING']);
+    expect(ORDER_TRANSITIONS.REFUNDED).toEqual([]);
     expect(REFUNDABLE_STATES).not.toContain('PENDING_PAYMENT');
   });
 });

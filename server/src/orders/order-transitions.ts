@@ -15,6 +15,10 @@ import { DomainError } from '../common/errors/domain-error';
  *
  * Paid groups (`groups/memberships.service.ts`): a GROUP_MEMBERSHIP order completes when its
  * membership activates or extends (PAID → COMPLETED), or is refunded when no seat is left (PAID → REFUNDING).
+ *
+ * SETTLED: the dispute window is over and the listener's earnings were released (the release job;
+ * a membership's orders when the membership ends). No rule refunds it any more; only a finance
+ * refund can (SETTLED → REFUNDING), clawed back from the listener's withdrawable balance.
  */
 export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
   PENDING_PAYMENT: ['PAID', 'CLOSED'],
@@ -27,7 +31,7 @@ export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatu
   PARTIALLY_REFUNDED: ['REFUNDING', 'DISPUTED', 'SETTLED'],
   CLOSED: ['REFUNDING'],
   REFUNDED: [],
-  SETTLED: [],
+  SETTLED: ['REFUNDING'],
 };
 
 export function canTransition(from: OrderStatus, to: OrderStatus): boolean {

@@ -6,7 +6,7 @@ import { PrismaService } from '../infra/database/prisma.service';
 import { releaseLines } from '../ledger/ledger.rules';
 import { LedgerService } from '../ledger/ledger.service';
 import { OrderHooks } from '../orders/order-hooks';
-import { lockOrder } from '../orders/order-state';
+import { lockOrder, settleOrder } from '../orders/order-state';
 import { decodeOrderCursor, encodeOrderCursor } from '../orders/order-view';
 import { DueJob, SchedulerService } from '../scheduler/scheduler.service';
 import { heldForOrder, listenerBalances, listenerMovements, MovementRow } from './balances';
@@ -102,6 +102,11 @@ export class EarningsService implements OnModuleInit {
     return true;
   }
 
+  /** The order's held earnings were released (its window is over). */
+  async released(orderId: string, tx: Prisma.TransactionClient): Promise<boolean> {
+    return (await tx.earningHold.count({ where: { orderId, releasedAt: { not: null } } })) > 0;
+  }
+
   /**
    * The release job, under the order's row lock (so a refund's posting is either before, and
    * shrinks what is released, or after, and is clawed back). A disputed order, or one being
@@ -121,6 +126,9 @@ export class EarningsService implements OnModuleInit {
     const amount = await heldForOrder(tx, hold.listenerId, hold.orderId);
     if (amount > 0) await this.ledger.post(tx, { kind: 'RELEASE', idempotencyKey: releaseKey(hold.orderId), orderId: hold.orderId, entries: releaseLines(hold.listenerId, amount) });
     await tx.earningHold.updateMany({ where: { orderId: hold.orderId, releasedAt: null }, data: { releasedFen: Math.max(0, amount), releasedAt: new Date() } });
+    // The dispute window is over, so no rule can move the order's money any more: SETTLED. A
+    // membership's owner may still refund the unused term pro rata, so those settle when it ends.
+    if (order.kind !== 'GROUP_MEMBERSHIP') await settleOrder(tx, order, '争议期结束，倾听者收益已结算');
   }
 
   async summary(listenerId: string): Promise<EarningsSummary> {

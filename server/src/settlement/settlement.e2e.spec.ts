@@ -105,6 +105,9 @@ describe('settlement: earnings and payouts (e2e: app + simulator + PostgreSQL)',
       const released = await t.prisma.earningHold.findUniqueOrThrow({ where: { orderId } });
       expect(released.releasedFen).toBe(LISTENER_SHARE);
       expect(released.releasedAt).not.toBeNull();
+      // The window is over: the order is SETTLED, with the reason in its history.
+      expect((await t.prisma.order.findUniqueOrThrow({ where: { id: orderId } })).status).toBe('SETTLED');
+      expect((await t.prisma.orderTransition.findFirstOrThrow({ where: { orderId, to: 'SETTLED' } })).reason).toBe('争议期结束，倾听者收益已结算');
 
       // Holding again (a late call) or firing again changes nothing.
       expect(await hold(orderId, listener.user.id)).toBe(false);
@@ -187,6 +190,7 @@ describe('settlement: earnings and payouts (e2e: app + simulator + PostgreSQL)',
 
     it('claws a refund after the release back from withdrawable', async () => {
       const { orderId, listener } = await releasedOrder();
+      expect((await t.prisma.order.findUniqueOrThrow({ where: { id: orderId } })).status).toBe('SETTLED');
       await refund(orderId, 2000);
       await completeRefunds(orderId, 'PARTIALLY_REFUNDED');
       expect(await earnings(listener.headers)).toMatchObject({ heldFen: 0, withdrawableFen: LISTENER_SHARE - 1400, lifetimeFen: LISTENER_SHARE - 1400 });
