@@ -61,6 +61,16 @@ describe('platform/pay', () => {
     expect(call.header?.authorization).toBe('Bearer tok')
   })
 
+  it('h5 goes to the cashier of a prepay already in hand (checkout), without asking the server again', async () => {
+    await expect(h5.payWith('O1', PAY_PARAMS)).resolves.toBe('redirected')
+    expect(location.href).toBe(PAY_PARAMS.cashierUrl)
+    expect(fakeTaro.request).not.toHaveBeenCalled()
+  })
+
+  it('h5 return URL with the placeholder of a new order (the server fills in its id)', () => {
+    expect(h5.payReturnUrl('{orderId}')).toBe(`http://127.0.0.1:3000/#/packages/order/detail/index?id=${encodeURIComponent('{orderId}')}`)
+  })
+
   it('h5 fails clearly when the server gives no cashier (and stays on the page)', async () => {
     respond({ 'POST /api/orders/O1/pay': { ...PAY_PARAMS, cashierUrl: null } })
     await expect(h5.pay('O1', h5.payReturnUrl('O1'))).rejects.toThrow('当前环境无法发起支付')
@@ -99,6 +109,14 @@ describe('platform/pay', () => {
     expect(fakeTaro.requestPayment).toHaveBeenCalledWith(PAY_PARAMS.requestPayment)
     const paths = fakeTaro.request.mock.calls.map((c) => new URL(c[0].url).pathname)
     expect(paths).toEqual(['/api/orders/O1/pay', '/api/orders/O1/sync'])
+  })
+
+  it('weapp pays a prepay already in hand (checkout): the sheet, then the sync, no pay call', async () => {
+    respond({ 'POST /api/orders/O1/sync': { id: 'O1', status: 'PAID' } })
+    fakeTaro.requestPayment.mockResolvedValue({ errMsg: 'requestPayment:ok' })
+    await expect(weapp.payWith('O1', PAY_PARAMS)).resolves.toBe('paid')
+    expect(fakeTaro.requestPayment).toHaveBeenCalledWith(PAY_PARAMS.requestPayment)
+    expect(fakeTaro.request.mock.calls.map((c) => new URL(c[0].url).pathname)).toEqual(['/api/orders/O1/sync'])
   })
 
   it('weapp: a cancel in the sheet is not an error, and does not sync', async () => {

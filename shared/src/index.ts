@@ -5,3 +5,4 @@ export * from './money';
 export * from './alias';
 export * from './sessions';
 export * from './safety';
+export * from './orders';

@@ -4,6 +4,8 @@
  * Both implementations are checked against it in test/pay.spec.ts.
  */
 
+import type { PayParams } from '../services/orders'
+
 export type PayOutcome = 'paid' | 'cancelled' | 'redirected'
 
 /**
@@ -12,6 +14,9 @@ export type PayOutcome = 'paid' | 'cancelled' | 'redirected'
  * simulator's cashier, which comes back to `returnUrl` with `result=…` → 'redirected'.
  */
 export declare function pay(orderId: string, returnUrl: string): Promise<PayOutcome>
+
+/** Like `pay`, with the prepay already in hand (from `POST /api/orders/checkout`). */
+export declare function payWith(orderId: string, params: PayParams): Promise<PayOutcome>
 
 /** Where the cashier should send the browser back to: the order's detail page (h5; '' on weapp). */
 export declare function payReturnUrl(orderId: string): string

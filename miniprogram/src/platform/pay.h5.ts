@@ -1,4 +1,4 @@
-import { fetchPayParams } from '../services/orders'
+import { fetchPayParams, type PayParams } from '../services/orders'
 import type { PayOutcome } from './pay'
 
 /**
@@ -13,7 +13,10 @@ type Loc = { origin: string; pathname: string; search: string; hash: string; hre
 const win = () => (globalThis as { window?: { location: Loc; history?: { replaceState(data: unknown, unused: string, url?: string): void } } }).window
 
 export async function pay(orderId: string, returnUrl: string): Promise<PayOutcome> {
-  const { cashierUrl } = await fetchPayParams(orderId, returnUrl)
+  return payWith(orderId, await fetchPayParams(orderId, returnUrl))
+}
+
+export async function payWith(_orderId: string, { cashierUrl }: PayParams): Promise<PayOutcome> {
   if (!cashierUrl) throw new Error('当前环境无法发起支付')
   const w = win()
   if (!w) throw new Error('当前环境无法发起支付')

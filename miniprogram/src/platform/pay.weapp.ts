@@ -1,10 +1,13 @@
 import Taro from '@tarojs/taro'
-import { fetchPayParams, syncOrder } from '../services/orders'
+import { fetchPayParams, syncOrder, type PayParams } from '../services/orders'
 import type { PayOutcome } from './pay'
 
 /** WeChat: `wx.requestPayment` with the server's signed JSAPI parameters; a cancel is not an error. */
 export async function pay(orderId: string, _returnUrl: string): Promise<PayOutcome> {
-  const { requestPayment } = await fetchPayParams(orderId)
+  return payWith(orderId, await fetchPayParams(orderId))
+}
+
+export async function payWith(orderId: string, { requestPayment }: PayParams): Promise<PayOutcome> {
   try {
     await Taro.requestPayment({ ...requestPayment })
   } catch (err) {

@@ -92,7 +92,12 @@ export interface PayParams {
 export const ORDER_PAGE_SIZE = 20
 const enc = encodeURIComponent
 
-export const createOrder = (input: CreateOrderInput) => apiPost<OrderView>('/api/orders', input)
+/**
+ * Create and prepay in one call; `returnUrl` (h5) may hold ORDER_ID_PLACEHOLDER for the new id.
+ * `payment` is null for an order paid with package minutes.
+ */
+export const checkoutOrder = (input: CreateOrderInput, returnUrl?: string) =>
+  apiPost<{ order: OrderView; payment: PayParams | null }>('/api/orders/checkout', returnUrl ? { ...input, returnUrl } : input)
 export const fetchPayParams = (id: string, returnUrl?: string) => apiPost<PayParams>(`/api/orders/${enc(id)}/pay`, returnUrl ? { returnUrl } : {})
 export const syncOrder = (id: string) => apiPost<OrderView>(`/api/orders/${enc(id)}/sync`)
 export const cancelOrder = (id: string, reason?: string) => apiPost<OrderView>(`/api/orders/${enc(id)}/cancel`, reason ? { reason } : {})

@@ -176,12 +176,13 @@ export async function benchCheckout(): Promise<void> {
     const baselineCeiling = await closedLoop(SECONDS, (w, i) => prepayDirect(`c${w}x${i}`));
     const baselineAtRate = await openLoop(TARGET_RATE, SECONDS, (i) => prepayDirect(`o${i}`));
 
-    // create + prepay through the app: what one talker's checkout costs.
+    // create + prepay through the app (one call, POST /api/orders/checkout, as the mini-program does): what one talker's checkout costs.
     const created: { id: string; outTradeNo: string }[] = [];
+    const checkoutBody = JSON.stringify({ listenerId: listener.id, serviceType: 'TEXT', units: 1 });
+    const createAndPrepay = async (n: number): Promise<{ id: string; outTradeNo: string }> =>
+      ((await postOk(`${urlOf(n)}/api/orders/checkout`, talkers[n % TALKERS], checkoutBody)) as { order: { id: string; outTradeNo: string } }).order;
     const checkoutOnce = async (n: number, keep = true) => {
-      const headers = talkers[n % TALKERS];
-      const order = await postOk(`${urlOf(n)}/api/orders`, headers, JSON.stringify({ listenerId: listener.id, serviceType: 'TEXT', units: 1 }));
-      await postOk(`${urlOf(n)}/api/orders/${order.id}/pay`, headers, '{}');
+      const order = await createAndPrepay(n);
       if (keep) created.push({ id: order.id, outTradeNo: order.outTradeNo });
     };
     // Warm-up (JIT, connection pools) is not measured.
@@ -219,9 +220,7 @@ export async function benchCheckout(): Promise<void> {
     const loadStart = process.cpuUsage();
     const measured = await cpuOver([...apps.map((a) => a.pid), sim.pid], db.sql, databaseUrl, async () => {
       const timed = await openLoop(TARGET_RATE, SECONDS, async (n) => {
-        const headers = talkers[n % TALKERS];
-        const order = await postOk(`${urlOf(n)}/api/orders`, headers, JSON.stringify({ listenerId: listener.id, serviceType: 'TEXT', units: 1 }));
-        await postOk(`${urlOf(n)}/api/orders/${order.id}/pay`, headers, '{}');
+        const order = await createAndPrepay(n);
         endToEnd.push(order);
         paying.push(request(`${sim.url}/__sim/pay/${order.outTradeNo}/confirm`, { method: 'POST' }).then((r) => r.body.dump()));
       });

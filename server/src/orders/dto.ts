@@ -70,12 +70,22 @@ export class PackageBalancesQuery {
   listenerId?: string;
 }
 
+/** Where the simulator's cashier page sends the browser back (H5 build). */
+const ReturnUrl = (): PropertyDecorator => (target, key) => {
+  IsOptional()(target, key);
+  IsString()(target, key);
+  MaxLength(500, { message: 'returnUrl 过长' })(target, key);
+  Matches(/^(https?:\/\/|\/)\S*$/, { message: 'returnUrl 必须是 http(s) 地址或以 / 开头的路径' })(target, key);
+};
+
 export class PayBody {
-  /** Where the simulator's cashier page sends the browser back (H5 build). */
-  @IsOptional()
-  @IsString()
-  @MaxLength(500, { message: 'returnUrl 过长' })
-  @Matches(/^(https?:\/\/|\/)\S*$/, { message: 'returnUrl 必须是 http(s) 地址或以 / 开头的路径' })
+  @ReturnUrl()
+  returnUrl?: string;
+}
+
+/** Create and prepay at once: a new order's fields, and the cashier's way back (`{orderId}` is replaced). */
+export class CheckoutBody extends CreateOrderBody {
+  @ReturnUrl()
   returnUrl?: string;
 }
 

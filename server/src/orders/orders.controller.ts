@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import type { Page } from '@qingting/shared';
 import { AuthUser, CurrentUser } from '../identity/auth.decorators';
-import { CancelBody, CreateOrderBody, DeclineBody, ListOrdersQuery, orderIdParam, PackageBalancesQuery, PayBody } from './dto';
+import { CancelBody, CheckoutBody, CreateOrderBody, DeclineBody, ListOrdersQuery, orderIdParam, PackageBalancesQuery, PayBody } from './dto';
 import type { OrderView } from './order-view';
 import { OrdersService, PayAnswer } from './orders.service';
 import { PackageBalanceView, PackageMinutesService } from './package-minutes.service';
@@ -17,6 +17,13 @@ export class OrdersController {
   @Post()
   create(@CurrentUser() user: AuthUser, @Body() body: CreateOrderBody): Promise<OrderView> {
     return this.orders.create(user, body);
+  }
+
+  /** Create and prepay in one call (`payment` null for an order paid with package minutes). */
+  @Post('checkout')
+  checkout(@CurrentUser() user: AuthUser, @Body() body: CheckoutBody): Promise<{ order: OrderView; payment: PayAnswer | null }> {
+    const { returnUrl, ...order } = body;
+    return this.orders.checkout(user, order, returnUrl);
   }
 
   @Get()

@@ -284,6 +284,38 @@ describe('orders and checkout (e2e: app + simulator + PostgreSQL)', () => {
     expect(await t.prisma.orderTransition.count({ where: { orderId: order.id, to: 'ACCEPTED' } })).toBe(1);
   });
 
+  it('creates and prepays in one call (checkout), with the new order\'s id in the way back from the cashier', async () => {
+    const talker = await loginAs(t);
+    const listener = await listenerWithSession(t);
+    const res = await post(t, '/api/orders/checkout', talker.headers, { listenerId: listener.user.id, serviceType: 'TEXT', units: 2, returnUrl: '/#/packages/order/detail/index?id={orderId}' });
+    expect(res.status).toBe(201);
+    const { order, payment } = res.body;
+    expect(order).toMatchObject({ kind: 'SESSION', status: 'PENDING_PAYMENT', units: 2, totalFen: 4000, myRole: 'talker' });
+    const prepayId = payment.requestPayment.package.replace('prepay_id=', '');
+    expect((await orderStatus(t, order.id)).prepayId).toBe(prepayId);
+    expect(payment.cashierUrl).toBe(`${wx.sim.url}/__sim/cashier?prepay_id=${prepayId}&return_url=${encodeURIComponent(`/#/packages/order/detail/index?id=${order.id}`)}`);
+    // The URL-encoded placeholder (as a client's URL builder writes it) is replaced too.
+    const encoded = await post(t, '/api/orders/checkout', talker.headers, { listenerId: listener.user.id, serviceType: 'TEXT', units: 1, returnUrl: `/#/detail?id=${encodeURIComponent('{orderId}')}` });
+    expect(encoded.body.payment.cashierUrl).toContain(encodeURIComponent(`/#/detail?id=${encoded.body.order.id}`));
+    // Paying later reuses the prepay; paying at the cashier makes it PAID.
+    expect((await post(t, `/api/orders/${order.id}/pay`, talker.headers)).body.requestPayment.package).toBe(`prepay_id=${prepayId}`);
+    await wx.control(`/__sim/pay/${order.outTradeNo}/confirm`);
+    await waitForStatus(t, order.id, 'PAID');
+
+    // Bad input: a clear 400 and no order.
+    const before = await t.prisma.order.count({ where: { talkerId: talker.user.id } });
+    for (const body of [
+      { listenerId: listener.user.id, serviceType: 'TEXT', units: 9 },
+      { listenerId: listener.user.id, serviceType: 'TEXT', units: 1, returnUrl: 'javascript:alert(1)' },
+      { listenerId: listener.user.id, serviceType: 'TEXT', units: 1, totalFen: 1 },
+    ]) {
+      const bad = await post(t, '/api/orders/checkout', talker.headers, body);
+      expect(bad.status).toBe(400);
+      expect(bad.body.code).toMatch(/^(order\/units_out_of_range|request\/invalid)$/);
+    }
+    expect(await t.prisma.order.count({ where: { talkerId: talker.user.id } })).toBe(before);
+  });
+
   it('buys a topic package: priced from the package, a minutes balance once paid', async () => {
     const talker = await loginAs(t);
     const listener = await listenerWithSession(t, { tier: 'SENIOR' });

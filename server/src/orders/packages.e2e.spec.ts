@@ -56,9 +56,13 @@ describe('topic packages: spending minutes (e2e)', () => {
     expect((await balanceOf(p.packageOrderId)).minutesLeft).toBe(30);
     expect(await t.prisma.scheduledJob.count({ where: { kind: ORDER_ACCEPT_TIMEOUT_JOB, key: order.body.id, doneAt: null } })).toBe(1);
     expect((await post(t, `/api/orders/${order.body.id}/pay`, p.talker.headers)).body.code).toBe('order/not_payable');
-    // More than is left: what is left (30 minutes).
+    // Through checkout (create and prepay at once): nothing to prepay.
+    const checkout = await post(t, '/api/orders/checkout', p.talker.headers, { listenerId: p.listener.user.id, serviceType: 'TEXT', units: 1, balanceId: p.balanceId, returnUrl: '/#/x?id={orderId}' });
+    expect(checkout.status).toBe(201);
+    expect(checkout.body).toMatchObject({ order: { status: 'PAID', minutes: 15, paidWithPackage: true }, payment: null });
+    // More than is left: what is left (15 minutes).
     const rest = await spend(p, 8);
-    expect(rest.body).toMatchObject({ status: 'PAID', minutes: 30 });
+    expect(rest.body).toMatchObject({ status: 'PAID', minutes: 15 });
     expect((await balanceOf(p.packageOrderId)).minutesLeft).toBe(0);
     expect((await spend(p, 1)).body.code).toBe('order/package_used_up');
   });

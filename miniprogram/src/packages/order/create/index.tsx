@@ -1,11 +1,11 @@
 import { Button, Text, View } from '@tarojs/components'
 import Taro, { useRouter } from '@tarojs/taro'
 import { useEffect, useState } from 'react'
-import { formatFen, topicLabel, type ListenerProfileView, type ServiceType, type Topic } from '@qingting/shared'
+import { formatFen, ORDER_ID_PLACEHOLDER, topicLabel, type ListenerProfileView, type ServiceType, type Topic } from '@qingting/shared'
 import { ApiError } from '../../../services/api'
 import { fetchListenerProfile } from '../../../services/listeners'
-import { createOrder, fetchPackageBalances, fetchPackages, type OrderView, type PackageBalance, type TopicPackage } from '../../../services/orders'
-import { pay, payReturnUrl } from '../../../platform/pay'
+import { checkoutOrder, fetchPackageBalances, fetchPackages, type OrderView, type PackageBalance, type PayParams, type TopicPackage } from '../../../services/orders'
+import { payReturnUrl, payWith } from '../../../platform/pay'
 import { clampUnits, MAX_UNITS, MIN_UNITS, offeredServiceTypes, priceBreakdown, SERVICE_TYPE_LABELS, shortTime } from '../../../utils/orders'
 import '../order.scss'
 
@@ -77,25 +77,29 @@ export default function CreateOrder() {
     setBusy(true)
     setError(null)
     let order: OrderView
+    let payment: PayParams | null
     try {
-      order = await createOrder(
+      // One call creates the order and its WeChat Pay prepay; the cashier comes back to its detail page.
+      ;({ order, payment } = await checkoutOrder(
         pkg
           ? { listenerId, serviceType: pkg.serviceType, packageId: pkg.id, topic: topic ?? undefined }
           : { listenerId, serviceType: serviceType as ServiceType, units, topic: topic ?? undefined, balanceId: balance?.id },
-      )
+        payReturnUrl(ORDER_ID_PLACEHOLDER),
+      ))
       setCreated(order)
     } catch (err) {
+      // The order may exist without its prepay (WeChat Pay unavailable): it is in 我的订单, payable from its detail page.
       setError(msg(err))
       setBusy(false)
       return
     }
-    if (order.paidWithPackage) {
-      // Paid with minutes already: nothing to pay, the listener is being asked.
+    if (!payment) {
+      // Paid with package minutes already: nothing to pay, the listener is being asked.
       await Taro.redirectTo({ url: detailUrl(order.id) })
       return
     }
     try {
-      const outcome = await pay(order.id, payReturnUrl(order.id))
+      const outcome = await payWith(order.id, payment)
       if (outcome === 'redirected') return // the browser is on its way to the cashier
       await Taro.redirectTo({ url: detailUrl(order.id) })
     } catch (err) {
