@@ -16,6 +16,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 /** Concurrent talkers; BENCH_CONCURRENCY=1 shows the per-order latency without queueing. */
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const TALKERS = 400;
+const LISTENERS = 50;
 const DUPLICATE_SAMPLE = 50;
 const DELIVERIES = 5;
 
@@ -151,15 +152,21 @@ export async function benchCheckout(): Promise<void> {
   const db = await openDatabase({ kind: 'postgres', url: databaseUrl });
   const prisma = db.prisma;
   try {
-    const listener = await prisma.user.create({
-      data: {
-        openid: `bench-listener-${randomUUID()}`,
-        alias: '压测倾听者',
-        avatarSeed: 'bench',
-        roles: ['TALKER', 'LISTENER'],
-        listener: { create: { gender: 'FEMALE', intro: '压测', topics: ['EMOTION'], tags: [], priceTextFen: 2000, online: true } },
-      },
-    });
+    // Orders spread over LISTENERS listeners, as in a marketplace: one person cannot take 200
+    // orders a second, and funnelling them all into one listener's stats row measures lock waits.
+    const listeners = await Promise.all(
+      Array.from({ length: LISTENERS }, (_, i) =>
+        prisma.user.create({
+          data: {
+            openid: `bench-listener-${i}-${randomUUID()}`,
+            alias: `压测倾听者${i}`,
+            avatarSeed: `bench-${i}`,
+            roles: ['TALKER', 'LISTENER'],
+            listener: { create: { gender: 'FEMALE', intro: '压测', topics: ['EMOTION'], tags: [], priceTextFen: 2000, online: true } },
+          },
+        }),
+      ),
+    );
     const talkers = await Promise.all(
       Array.from({ length: TALKERS }, async (_, i) => {
         const login = await fetch(`${urlOf(i)}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: `dev:bench-talker-${i}` }) });
@@ -178,9 +185,9 @@ export async function benchCheckout(): Promise<void> {
 
     // create + prepay through the app (one call, POST /api/orders/checkout, as the mini-program does): what one talker's checkout costs.
     const created: { id: string; outTradeNo: string }[] = [];
-    const checkoutBody = JSON.stringify({ listenerId: listener.id, serviceType: 'TEXT', units: 1 });
+    const checkoutBodies = listeners.map((l) => JSON.stringify({ listenerId: l.id, serviceType: 'TEXT', units: 1 }));
     const createAndPrepay = async (n: number): Promise<{ id: string; outTradeNo: string }> =>
-      ((await postOk(`${urlOf(n)}/api/orders/checkout`, talkers[n % TALKERS], checkoutBody)) as { order: { id: string; outTradeNo: string } }).order;
+      ((await postOk(`${urlOf(n)}/api/orders/checkout`, talkers[n % TALKERS], checkoutBodies[n % LISTENERS])) as { order: { id: string; outTradeNo: string } }).order;
     const checkoutOnce = async (n: number, keep = true) => {
       const order = await createAndPrepay(n);
       if (keep) created.push({ id: order.id, outTradeNo: order.outTradeNo });
@@ -278,6 +285,7 @@ export async function benchCheckout(): Promise<void> {
       {
         seconds: SECONDS,
         appInstances: APP_INSTANCES,
+        listeners: LISTENERS,
         endToEndCpuMsPerOrder: e2eCpu,
         cores: os.cpus().length,
         concurrency: CONCURRENCY,

@@ -79,11 +79,16 @@ export class ListenerStatsService {
     return this.update(listenerId, Prisma.sql`user_id = user_id`, CURRENT_INPUTS);
   }
 
+  /**
+   * One UPDATE, built with Prisma's SQL template but sent as plain SQL (`Sql`): a paid order runs
+   * this once, and through Prisma it cost ~0.7 ms more CPU per checkout (see the checkout bench).
+   */
   private async update(listenerId: string, set: Prisma.Sql, scoreInputs: typeof CURRENT_INPUTS): Promise<void> {
-    const changed = await this.prisma.client.$executeRaw`
+    const statement = Prisma.sql`
       UPDATE listener_profiles SET ${set}, recommend_score = ${recommendScoreSql(scoreInputs)}
-      WHERE user_id = ${listenerId}::uuid`;
-    if (changed === 0) throw new DomainError('listener/not_found');
+      WHERE user_id = ${listenerId}::uuid RETURNING 1 AS changed`;
+    const changed = await this.prisma.sql.query(statement.text, statement.values);
+    if (changed.length === 0) throw new DomainError('listener/not_found');
   }
 }
 
