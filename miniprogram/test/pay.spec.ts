@@ -3,11 +3,12 @@ import type * as PayApi from '../src/platform/pay'
 import * as h5 from '../src/platform/pay.h5'
 import * as weapp from '../src/platform/pay.weapp'
 import { chimeWav } from '../src/packages/workbench/tone'
+import type { PayParams } from '../src/services/orders'
 
 // Compile-time: both platform files implement the one declared interface (src/platform/pay.d.ts).
 const implementations: Record<'h5' | 'weapp', typeof PayApi> = { h5, weapp }
 
-const PAY_PARAMS = {
+const PAY_PARAMS: PayParams = {
   requestPayment: { timeStamp: '1700000000', nonceStr: 'n0nce', package: 'prepay_id=wx123', signType: 'RSA', paySign: 'c2ln' },
   cashierUrl: 'http://127.0.0.1:9100/__sim/cashier?prepay_id=wx123&return_url=x',
 }
