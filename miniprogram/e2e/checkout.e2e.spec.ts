@@ -115,8 +115,9 @@ describe('checkout, end to end (Chromium + the WeChat simulator cashier)', () =>
     const packageOrderId = new URL(page.url().replace('/#/', '/')).searchParams.get('id')!;
     await api('POST', `/api/orders/${packageOrderId}/accept`, L.token);
 
-    // The package's detail offers its minutes; the order page pays with them.
+    // The package's detail shows its minutes and offers them; the order page pays with them.
     await page.reload();
+    expect(await page.locator('.order-balance-left').innerText({ timeout: 15000 })).toBe('60 / 60 分钟');
     await page.locator('.order-use-package').click({ timeout: 15000 });
     await page.locator('.order-balance').first().click({ timeout: 15000 });
     expect(await page.locator('.order-balance-use').innerText()).toContain('15 分钟（剩余 60 分钟）');

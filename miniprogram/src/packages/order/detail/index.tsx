@@ -3,7 +3,7 @@ import Taro, { useDidHide, useDidShow, useRouter } from '@tarojs/taro'
 import { useEffect, useRef, useState } from 'react'
 import { formatFen, topicLabel, type Topic } from '@qingting/shared'
 import { ApiError, assetUrl } from '../../../services/api'
-import { cancelOrder, fetchOrder, syncOrder, type OrderView } from '../../../services/orders'
+import { cancelOrder, fetchOrder, fetchPackageBalances, syncOrder, type OrderView, type PackageBalance } from '../../../services/orders'
 import { pay, payReturnUrl, takePayReturn } from '../../../platform/pay'
 import { activeCountdown, canCancel, formatCountdown, msLeft, orderStatusLabel, orderStatusTone, orderSummary, shortTime } from '../../../utils/orders'
 import '../order.scss'
@@ -56,8 +56,15 @@ export default function OrderDetail() {
     }
   }, [id])
 
-  // One tick per second while a countdown is showing; at zero, ask the server what happened.
+  // A topic package the talker bought: its minutes balance (left, expiry).
   const order = load.status === 'ready' ? load.order : null
+  const [balance, setBalance] = useState<PackageBalance | null>(null)
+  useEffect(() => {
+    if (order?.kind !== 'PACKAGE' || order.myRole !== 'talker' || order.status === 'PENDING_PAYMENT') return
+    fetchPackageBalances(order.listener.id).then((all) => setBalance(all.find((b) => b.orderId === order.id) ?? null), () => setBalance(null))
+  }, [order?.id, order?.status])
+
+  // One tick per second while a countdown is showing; at zero, ask the server what happened.
   const countdown = order ? activeCountdown(order) : null
   const startTicker = () => {
     stopTicker()
@@ -170,6 +177,14 @@ export default function OrderDetail() {
           {o.pointsDiscountFen > 0 && <View className='order-line'><Text>积分抵扣</Text><Text>-{formatFen(o.pointsDiscountFen)}</Text></View>}
           <View className='order-line order-total'><Text>实付</Text><Text className='order-total__amount'>{formatFen(o.totalFen)}</Text></View>
           {o.refundedFen > 0 && <View className='order-line order-refunded'><Text>已退款</Text><Text>{formatFen(o.refundedFen)}</Text></View>}
+        </View>
+      )}
+
+      {balance && (
+        <View className='order-card order-package-balance'>
+          <View className='order-line'><Text>套餐剩余</Text><Text className='order-balance-left'>{balance.minutesLeft} / {balance.minutesTotal} 分钟</Text></View>
+          <View className='order-line'><Text>有效期至</Text><Text>{shortTime(balance.expiresAt)}</Text></View>
+          <Text className='order-muted'>到期未使用的时长自动失效；未开始或提前结束的会话时长会退回套餐</Text>
         </View>
       )}
 
