@@ -189,9 +189,7 @@ export class PackageMinutesService implements OnModuleInit {
 
   private async completeIfUsedUp(tx: Prisma.TransactionClient, packageOrderId: string): Promise<void> {
     const balance = await tx.packageBalance.findUnique({ where: { orderId: packageOrderId } });
-    if (!balance || balance.minutesLeft > 0) return;
-    const open = await tx.order.count({ where: { parentOrderId: packageOrderId, kind: 'SESSION', status: { in: [...OPEN_SPEND_STATES] } } });
-    if (open > 0) return;
+    if (!balance || balance.minutesLeft > 0 || (await this.spending(tx, packageOrderId))) return;
     await this.complete(tx, packageOrderId, `套餐 ${balance.minutesTotal} 分钟已全部用完`);
   }
 
@@ -201,8 +199,7 @@ export class PackageMinutesService implements OnModuleInit {
     if (!balance) return;
     const lapsed = balance.minutesLeft;
     await tx.packageBalance.update({ where: { id: balance.id }, data: { minutesLeft: 0 } });
-    const open = await tx.order.count({ where: { parentOrderId: packageOrderId, kind: 'SESSION', status: { in: [...OPEN_SPEND_STATES] } } });
-    if (open > 0) return; // the last of them completes the package when it settles
+    if (await this.spending(tx, packageOrderId)) return; // the last of them completes the package when it settles
     await this.complete(tx, packageOrderId, `套餐到期${lapsed > 0 ? `，未使用的 ${lapsed} 分钟已失效` : ''}`);
   }
 
@@ -213,6 +210,11 @@ export class PackageMinutesService implements OnModuleInit {
     await this.scheduler.cancel(PACKAGE_EXPIRE_JOB, order.id, tx);
     this.logger.log({ orderId: order.id }, 'package completed');
     await this.hooks.run('completed', { ...order, status: 'COMPLETED' }, tx);
+  }
+
+  /** An order spending the package may still give minutes back. */
+  private async spending(tx: Prisma.TransactionClient, packageOrderId: string): Promise<boolean> {
+    return (await tx.order.count({ where: { parentOrderId: packageOrderId, kind: 'SESSION', status: { in: [...OPEN_SPEND_STATES] } } })) > 0;
   }
 
   private usable(b: BalanceRow, now: number): boolean {

@@ -167,7 +167,7 @@ export class SessionOrdersService {
     if (order?.status !== 'ACCEPTED') return { refundedFen: 0, keptFen: 0 };
     if (isPackageFunded(order)) {
       // Minutes, not money: all of them go back (the no-show fee is money, kept only from paid orders).
-      await this.packages.returnAll(tx, order, reason, null);
+      await this.orders.refundInFull(tx, order, reason, null);
       return { refundedFen: 0, keptFen: 0 };
     }
     const refundable = await this.refunds.refundable(tx, order);
@@ -181,7 +181,7 @@ export class SessionOrdersService {
   async refundInFull(orderId: string, reason: string, tx: Prisma.TransactionClient): Promise<void> {
     const order = await lockOrder(tx, orderId);
     if (!order) throw new DomainError('order/not_found');
-    await this.refunds.refund(orderId, await this.refunds.refundable(tx, order), reason, null, tx);
+    await this.orders.refundInFull(tx, order, reason, null);
   }
 
   /** A gift was paid: it is delivered at once (PAID → COMPLETED). Returns the gift's name. */
