@@ -16,15 +16,17 @@ describe('ListenerStatsService (against PostgreSQL)', () => {
   afterAll(() => t.close());
 
   const row = (id: string) => t.prisma.listenerProfile.findUniqueOrThrow({ where: { userId: id } });
+  const inTx = <T>(fn: (tx: Prisma.TransactionClient) => Promise<T>) => t.prisma.$transaction(fn);
 
   it('records orders, acceptance, sessions and reviews incrementally; the profile derives the stats', async () => {
     const { user } = await createListener(t.prisma);
     const talkerA = (await createUser(t.prisma)).id;
     const talkerB = (await createUser(t.prisma)).id;
-    for (let i = 0; i < 4; i++) await stats.recordOrderReceived(user.id);
-    await stats.recordAccepted(user.id, 30);
-    await stats.recordAccepted(user.id, 91);
-    await stats.recordAccepted(user.id, 60);
+    // Received = decided: three accepted, one declined or timed out.
+    await inTx((tx) => stats.recordAccepted(user.id, 30, tx));
+    await inTx((tx) => stats.recordMissed(user.id, tx));
+    await inTx((tx) => stats.recordAccepted(user.id, 91, tx));
+    await inTx((tx) => stats.recordAccepted(user.id, 60, tx));
     await stats.recordServed(user.id, talkerA, 15);
     await stats.recordServed(user.id, talkerA, 30); // A's second session: a repeat talker
     await stats.recordServed(user.id, talkerA, 15); // third: still one repeat talker
@@ -74,9 +76,9 @@ describe('ListenerStatsService (against PostgreSQL)', () => {
     const { user } = await createListener(t.prisma);
     await expect(stats.recordReview(user.id, 6)).rejects.toThrow(RangeError);
     await expect(stats.recordReview(user.id, 0)).rejects.toThrow(RangeError);
-    await expect(stats.recordAccepted(user.id, -1)).rejects.toThrow(RangeError);
+    await expect(inTx((tx) => stats.recordAccepted(user.id, -1, tx))).rejects.toThrow(RangeError);
     await expect(stats.recordServed(user.id, randomUUID(), 1.5)).rejects.toThrow(RangeError);
-    await expect(stats.recordOrderReceived(randomUUID())).rejects.toMatchObject({ code: 'listener/not_found' });
+    await expect(inTx((tx) => stats.recordMissed(randomUUID(), tx))).rejects.toMatchObject({ code: 'listener/not_found' });
     expect(await row(user.id)).toMatchObject({ ratingCount: 0, ordersAccepted: 0, ordersServed: 0 });
   });
 

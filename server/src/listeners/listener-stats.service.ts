@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Prisma } from '@qingting/prisma';
+import { inTx, Prisma } from '@qingting/prisma';
 import type Redis from 'ioredis';
 import { DomainError } from '../common/errors/domain-error';
 import { PrismaService } from '../infra/database/prisma.service';
@@ -21,18 +21,29 @@ export class ListenerStatsService {
     @Inject(REDIS) private readonly redis: Redis,
   ) {}
 
-  /** A new order was placed with the listener (paid): counts towards the response rate. */
-  async recordOrderReceived(listenerId: string): Promise<void> {
-    return this.update(listenerId, Prisma.sql`orders_received = orders_received + 1`, { ...CURRENT_INPUTS, ordersReceived: Prisma.sql`orders_received + 1` });
+  /*
+   * The response rate is accepted / received, where an order counts as received once the
+   * listener's part in it is decided: accepted, declined, or left until the accept timer fired.
+   * A paid order still waiting (the listener has ORDER_ACCEPT_MINUTES) does not drag the rate
+   * down, nor does one the talker cancelled before the listener could answer; and a paid order
+   * costs no update of this row (whose score is indexed: every change rewrites its index entries).
+   * Both run in the caller's transaction, so a retried timer or a rolled-back decision counts once.
+   */
+
+  /** The listener accepted an order `seconds` after it was paid. */
+  async recordAccepted(listenerId: string, seconds: number, tx: Prisma.TransactionClient): Promise<void> {
+    const s = nonNegativeInt(seconds, 'seconds');
+    return this.update(
+      listenerId,
+      Prisma.sql`orders_received = orders_received + 1, orders_accepted = orders_accepted + 1, accept_seconds_sum = accept_seconds_sum + ${s}`,
+      { ...CURRENT_INPUTS, ordersReceived: Prisma.sql`orders_received + 1`, ordersAccepted: Prisma.sql`orders_accepted + 1` },
+      tx,
+    );
   }
 
-  /** The listener accepted an order `seconds` after it was received. */
-  async recordAccepted(listenerId: string, seconds: number): Promise<void> {
-    const s = nonNegativeInt(seconds, 'seconds');
-    return this.update(listenerId, Prisma.sql`orders_accepted = orders_accepted + 1, accept_seconds_sum = accept_seconds_sum + ${s}`, {
-      ...CURRENT_INPUTS,
-      ordersAccepted: Prisma.sql`orders_accepted + 1`,
-    });
+  /** The listener declined a paid order, or let its accept timer run out. */
+  async recordMissed(listenerId: string, tx: Prisma.TransactionClient): Promise<void> {
+    return this.update(listenerId, Prisma.sql`orders_received = orders_received + 1`, { ...CURRENT_INPUTS, ordersReceived: Prisma.sql`orders_received + 1` }, tx);
   }
 
   /**
@@ -79,15 +90,12 @@ export class ListenerStatsService {
     return this.update(listenerId, Prisma.sql`user_id = user_id`, CURRENT_INPUTS);
   }
 
-  /**
-   * One UPDATE, built with Prisma's SQL template but sent as plain SQL (`Sql`): a paid order runs
-   * this once, and through Prisma it cost ~0.7 ms more CPU per checkout (see the checkout bench).
-   */
-  private async update(listenerId: string, set: Prisma.Sql, scoreInputs: typeof CURRENT_INPUTS): Promise<void> {
+  /** One UPDATE (in `tx` when given), built with Prisma's SQL template and sent as plain SQL. */
+  private async update(listenerId: string, set: Prisma.Sql, scoreInputs: typeof CURRENT_INPUTS, tx?: Prisma.TransactionClient): Promise<void> {
     const statement = Prisma.sql`
       UPDATE listener_profiles SET ${set}, recommend_score = ${recommendScoreSql(scoreInputs)}
       WHERE user_id = ${listenerId}::uuid RETURNING 1 AS changed`;
-    const changed = await this.prisma.sql.query(statement.text, statement.values);
+    const changed = await (tx ? inTx(tx) : this.prisma.sql).query(statement.text, statement.values);
     if (changed.length === 0) throw new DomainError('listener/not_found');
   }
 }

@@ -24,12 +24,12 @@ export type NewOrder = Pick<
   Order,
   'id' | 'outTradeNo' | 'kind' | 'talkerId' | 'listenerId' | 'serviceType' | 'topic' | 'units' | 'unitPriceFen' | 'minutes' | 'packageId' | 'subtotalFen' | 'pointsDiscountFen' | 'totalFen' | 'payBy' | 'parentOrderId' | 'giftCode'
 > &
-  /** GROUP_MEMBERSHIP orders only. */
-  Partial<Pick<Order, 'groupId' | 'termDays'>>;
+  /** GROUP_MEMBERSHIP orders only: groupId, termDays; checkout writes the prepayId it got first. */
+  Partial<Pick<Order, 'groupId' | 'termDays' | 'prepayId'>>;
 
 const NEW_ORDER_FIELDS: readonly (keyof NewOrder)[] = [
   'id', 'outTradeNo', 'kind', 'talkerId', 'listenerId', 'serviceType', 'topic', 'units', 'unitPriceFen', 'minutes',
-  'packageId', 'subtotalFen', 'pointsDiscountFen', 'totalFen', 'payBy', 'parentOrderId', 'giftCode', 'groupId', 'termDays',
+  'packageId', 'subtotalFen', 'pointsDiscountFen', 'totalFen', 'payBy', 'parentOrderId', 'giftCode', 'groupId', 'termDays', 'prepayId',
 ];
 const NEW_ORDER_COLUMNS = NEW_ORDER_FIELDS.map((f) => f.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`));
 

@@ -23,7 +23,7 @@ describe('orders and checkout (e2e: app + simulator + PostgreSQL)', () => {
       const created = await createOrder(t, talker.headers, { listenerId: listener.user.id, serviceType: 'TEXT', units: 1 });
       await payOrder(t, wx, talker.headers, created.body.id);
       expect(await socket.next('order', (f) => f.orderId === created.body.id, 10_000)).toEqual({ type: 'order', orderId: created.body.id, event: 'paid' });
-      await waitFor(() => t.prisma.listenerProfile.findUniqueOrThrow({ where: { userId: listener.user.id } }), (p) => p.ordersReceived === 1, 10_000, 'ordersReceived');
+      await waitFor(() => t.prisma.scheduledJob.findUniqueOrThrow({ where: { kind_key: { kind: 'order.paid', key: created.body.id } } }), (j) => j.doneAt !== null, 10_000, 'order.paid job done');
       expect((await simState()).subscribeMessages.filter((m) => m.body.touser === listener.user.openid)).toEqual([]);
     } finally {
       await socket.close();
@@ -69,8 +69,7 @@ describe('orders and checkout (e2e: app + simulator + PostgreSQL)', () => {
       ['platform:commission', -1500],
       ['wechat:clearing', 5000],
     ]);
-    // The listener is told (stats + subscribe message) once the payment committed.
-    await waitFor(() => t.prisma.listenerProfile.findUniqueOrThrow({ where: { userId: listener.user.id } }), (p) => p.ordersReceived === 1, 10_000, 'ordersReceived');
+    // The listener is told (a subscribe message: not online) once the payment committed.
     await waitFor(simState, (s) => s.subscribeMessages.some((m) => m.body.touser === listener.user.openid && m.body.template_id === 'order-paid'), 10_000, 'subscribe message');
 
     const incoming = await t.request('/api/orders?role=listener&status=PAID', { headers: listener.headers });
@@ -83,7 +82,7 @@ describe('orders and checkout (e2e: app + simulator + PostgreSQL)', () => {
     expect(accepted.body.transitions.map((x: { from: string; to: string }) => `${x.from}>${x.to}`)).toEqual(['null>PENDING_PAYMENT', 'PENDING_PAYMENT>PAID', 'PAID>ACCEPTED']);
     expect(await t.prisma.scheduledJob.count({ where: { kind: 'order.accept_timeout', key: orderId } })).toBe(0);
     const profile = await t.prisma.listenerProfile.findUniqueOrThrow({ where: { userId: listener.user.id } });
-    expect(profile.ordersAccepted).toBe(1);
+    expect([profile.ordersReceived, profile.ordersAccepted]).toEqual([1, 1]);
 
     const detail = await t.request(`/api/orders/${orderId}`, { headers: talker.headers });
     expect(detail.body).toMatchObject({ status: 'ACCEPTED', myRole: 'talker' });
@@ -314,6 +313,19 @@ describe('orders and checkout (e2e: app + simulator + PostgreSQL)', () => {
       expect(bad.body.code).toMatch(/^(order\/units_out_of_range|request\/invalid)$/);
     }
     expect(await t.prisma.order.count({ where: { talkerId: talker.user.id } })).toBe(before);
+  });
+
+  it('writes no order when the checkout prepay fails (WeChat Pay unreachable): 502, and the talker can simply try again', async () => {
+    const cut = await startTestApp({ ...wx.env, WECHAT_PAY_API_BASE: 'http://127.0.0.1:9' });
+    try {
+      const talker = await loginAs(cut);
+      const listener = await listenerWithSession(cut);
+      const res = await post(cut, '/api/orders/checkout', talker.headers, { listenerId: listener.user.id, serviceType: 'TEXT', units: 1 });
+      expect([res.status, res.body.code]).toEqual([502, 'order/payment_unavailable']);
+      expect(await cut.prisma.order.count({ where: { talkerId: talker.user.id } })).toBe(0);
+    } finally {
+      await cut.close();
+    }
   });
 
   it('buys a topic package: priced from the package, a minutes balance once paid', async () => {

@@ -97,7 +97,7 @@ export class OrdersService implements OnModuleInit {
   // --- creating and paying ---
 
   async create(user: AuthUser, body: CreateOrderBody): Promise<OrderView> {
-    const { order, parties } = await this.placeOrder(user, body);
+    const { order, parties } = await this.placeOrder(user, body, null);
     return toOrderView(order, parties, user.id);
   }
 
@@ -105,19 +105,24 @@ export class OrdersService implements OnModuleInit {
    * Create and prepay in one call (what the mini-program's 去支付 does): one round trip fewer on
    * the talker's network and one request, session lookup and order read fewer on the server.
    * `returnUrl` may contain `{orderId}` (also URL-encoded), replaced by the new order's id. An
-   * order paid with package minutes has no payment step (`payment` null). When the prepay fails,
-   * the order exists unpaid (409/502 as for `pay`) and can be paid from its detail page.
+   * order paid with package minutes has no payment step (`payment` null). The prepay comes first
+   * and the order is written with its prepay_id: when the prepay fails, nothing is written (502
+   * `order/payment_unavailable`, the talker simply tries again).
    */
   async checkout(user: AuthUser, body: CreateOrderBody, returnUrl?: string): Promise<{ order: OrderView; payment: PayAnswer | null }> {
-    const { order, parties, talkerOpenid } = await this.placeOrder(user, body);
-    const view = toOrderView(order, parties, user.id);
-    if (order.status !== 'PENDING_PAYMENT') return { order: view, payment: null };
-    const back = returnUrl?.replaceAll(ORDER_ID_PLACEHOLDER, order.id).replaceAll(encodeURIComponent(ORDER_ID_PLACEHOLDER), order.id);
-    return { order: view, payment: await this.prepay({ ...order, talkerOpenid }, back) };
+    const { order, parties, payment } = await this.placeOrder(user, body, { returnUrl });
+    return { order: toOrderView(order, parties, user.id), payment };
   }
 
-  /** Prices and opens the order (or spends package minutes): the new order and who its parties are. */
-  private async placeOrder(user: AuthUser, body: CreateOrderBody): Promise<{ order: Order; parties: Map<string, PublicUser>; talkerOpenid: string | null }> {
+  /**
+   * Prices and opens the order (or spends package minutes): the new order and who its parties
+   * are; with `checkout`, prepaid before it is written (see `checkout`).
+   */
+  private async placeOrder(
+    user: AuthUser,
+    body: CreateOrderBody,
+    checkout: { returnUrl?: string } | null,
+  ): Promise<{ order: Order; parties: Map<string, PublicUser>; payment: PayAnswer | null }> {
     if ((body.units === undefined) === (body.packageId === undefined)) throw new DomainError('order/units_or_package');
     if (body.listenerId === user.id) throw new DomainError('order/self_order');
     if (body.balanceId && body.packageId) throw new DomainError('order/units_or_package');
@@ -134,7 +139,7 @@ export class OrdersService implements OnModuleInit {
     if (!listener) throw new DomainError('listener/not_found');
     if (listener.status !== 'ACTIVE') throw new DomainError('order/listener_unavailable');
     if (!listener.online) throw new DomainError('order/listener_offline');
-    const placed = (order: Order) => ({ order, parties: new Map(listener.parties.map((p) => [p.id, p])), talkerOpenid: listener.talkerOpenid });
+    const placed = (order: Order, payment: PayAnswer | null = null) => ({ order, parties: new Map(listener.parties.map((p) => [p.id, p])), payment });
     if (body.balanceId) {
       return placed(await this.packages.spend(user.id, { listenerId: body.listenerId, serviceType: body.serviceType, units: this.checkUnits(body.units!), balanceId: body.balanceId }));
     }
@@ -151,13 +156,17 @@ export class OrdersService implements OnModuleInit {
       priced = { kind: 'SESSION', units, unitPriceFen: unitPrice, minutes: units * 15, subtotalFen: unitPrice * units, packageId: null, topic: body.topic ?? null };
     }
     const pointsDiscountFen = this.pointsDiscount(user.id, priced.subtotalFen);
-    return placed(
-      await this.open(
-        { ...priced, talkerId: user.id, listenerId: body.listenerId, serviceType: body.serviceType, pointsDiscountFen, totalFen: priced.subtotalFen - pointsDiscountFen, parentOrderId: null, giftCode: null },
-        user.id,
-        '下单',
-      ),
-    );
+    const order = this.newOrder({
+      ...priced, talkerId: user.id, listenerId: body.listenerId, serviceType: body.serviceType, pointsDiscountFen,
+      totalFen: priced.subtotalFen - pointsDiscountFen, parentOrderId: null, giftCode: null,
+    });
+    if (!checkout) return placed(await this.insert(order, user.id, '下单'));
+    const { prepayId, requestPayment } = await this.requestPrepay(order, listener.talkerOpenid!).catch((err: unknown) => {
+      // ORDERPAID or ORDER_CLOSED for a number nobody has used yet: WeChat Pay is confused, not the order.
+      throw err instanceof WechatPayError ? new DomainError('order/payment_unavailable') : err;
+    });
+    const back = checkout.returnUrl?.replaceAll(ORDER_ID_PLACEHOLDER, order.id).replaceAll(encodeURIComponent(ORDER_ID_PLACEHOLDER), order.id);
+    return placed(await this.insert({ ...order, prepayId }, user.id, '下单'), this.payAnswer(prepayId, requestPayment, back));
   }
 
   /** 1–ORDER_MAX_UNITS units of 15 minutes, else 400. */
@@ -172,13 +181,21 @@ export class OrdersService implements OnModuleInit {
    * Writes a new PENDING_PAYMENT order of any kind (priced by the caller), its first history row
    * and its payment-expiry timer in one transaction. Sessions use it for extensions and gifts.
    */
-  async open(fields: Omit<NewOrder, 'id' | 'outTradeNo' | 'payBy'>, actorId: string, reason: string): Promise<Order> {
+  open(fields: Omit<NewOrder, 'id' | 'outTradeNo' | 'payBy'>, actorId: string, reason: string): Promise<Order> {
+    return this.insert(this.newOrder(fields), actorId, reason);
+  }
+
+  /** The order's id, its number at WeChat Pay and its payment deadline, fixed before anything is written. */
+  private newOrder(fields: Omit<NewOrder, 'id' | 'outTradeNo' | 'payBy'>): NewOrder {
     const id = randomUUID();
-    const payBy = new Date(Date.now() + this.config.ORDER_PAY_MINUTES * 60_000);
+    return { ...fields, id, outTradeNo: id.replace(/-/g, ''), payBy: new Date(Date.now() + this.config.ORDER_PAY_MINUTES * 60_000) };
+  }
+
+  private async insert(fields: NewOrder, actorId: string, reason: string): Promise<Order> {
     // One statement (atomic by itself, one round trip): the order, its first history row, its expiry timer.
-    const [insertOrder, orderValues] = insertOrderSql({ ...fields, id, outTradeNo: id.replace(/-/g, ''), payBy });
+    const [insertOrder, orderValues] = insertOrderSql(fields);
     const transition = orderValues.length + 1;
-    const timer = this.scheduler.jobUpsertSql(ORDER_EXPIRE_JOB, id, payBy, {}, transition + 3);
+    const timer = this.scheduler.jobUpsertSql(ORDER_EXPIRE_JOB, fields.id, fields.payBy, {}, transition + 3);
     const [order] = await this.prisma.sql.query<Order>(
       `WITH o AS (${insertOrder}),
             t AS (INSERT INTO order_transitions (id, order_id, "from", "to", actor_id, reason)
@@ -202,40 +219,49 @@ export class OrdersService implements OnModuleInit {
   /** The JSAPI prepay of an unpaid order (made once, kept), signed for `wx.requestPayment`. */
   private async prepay(order: OrderWithPayer, returnUrl?: string): Promise<PayAnswer> {
     if (order.status !== 'PENDING_PAYMENT' || order.payBy.getTime() <= Date.now()) throw new DomainError('order/not_payable');
-    let prepayId = order.prepayId;
-    let requestPayment: RequestPaymentParams;
-    if (prepayId) {
-      requestPayment = requestPaymentParams(this.settings.pay.appid, prepayId, this.settings.pay.merchantPrivateKey);
-    } else {
-      try {
-        const answer = await this.wxpay.prepayJsapi({
-          description: this.description(order),
-          outTradeNo: order.outTradeNo,
-          amountFen: order.totalFen,
-          payerOpenid: order.talkerOpenid!,
-          expiresAt: order.payBy,
-          attach: order.id,
-        });
-        const { prepayId: created, ...params } = answer;
-        prepayId = created;
-        requestPayment = params;
-      } catch (err) {
-        if (err instanceof WechatPayError && (err.code === 'ORDERPAID' || err.code === 'ORDER_CLOSED')) {
-          await this.syncPayment(order);
-          throw new DomainError('order/not_payable');
-        }
-        this.logger.error({ err, orderId: order.id }, 'JSAPI prepay failed');
-        throw new DomainError('order/payment_unavailable');
+    if (order.prepayId) return this.payAnswer(order.prepayId, requestPaymentParams(this.settings.pay.appid, order.prepayId, this.settings.pay.merchantPrivateKey), returnUrl);
+    let prepay: Awaited<ReturnType<OrdersService['requestPrepay']>>;
+    try {
+      prepay = await this.requestPrepay(order, order.talkerOpenid!);
+    } catch (err) {
+      // The number is known at WeChat Pay (our earlier prepay went through, its answer was lost): it may have been paid meanwhile.
+      if (err instanceof WechatPayError && (err.code === 'ORDERPAID' || err.code === 'ORDER_CLOSED')) {
+        await this.syncPayment(order);
+        throw new DomainError('order/not_payable');
       }
-      await this.prisma.sql.query(`UPDATE orders SET prepay_id = $2, updated_at = now() WHERE id = $1 AND status = 'PENDING_PAYMENT' AND prepay_id IS NULL`, [order.id, prepayId]);
+      throw err;
     }
+    await this.prisma.sql.query(`UPDATE orders SET prepay_id = $2, updated_at = now() WHERE id = $1 AND status = 'PENDING_PAYMENT' AND prepay_id IS NULL`, [order.id, prepay.prepayId]);
+    return this.payAnswer(prepay.prepayId, prepay.requestPayment, returnUrl);
+  }
+
+  /** Asks WeChat Pay for the prepay order; a failure it cannot explain is 502 `order/payment_unavailable` (rethrown as is: ORDERPAID, ORDER_CLOSED). */
+  private async requestPrepay(order: NewOrder, payerOpenid: string): Promise<{ prepayId: string; requestPayment: RequestPaymentParams }> {
+    try {
+      const { prepayId, ...requestPayment } = await this.wxpay.prepayJsapi({
+        description: this.description(order),
+        outTradeNo: order.outTradeNo,
+        amountFen: order.totalFen,
+        payerOpenid,
+        expiresAt: order.payBy,
+        attach: order.id,
+      });
+      return { prepayId, requestPayment };
+    } catch (err) {
+      if (err instanceof WechatPayError && (err.code === 'ORDERPAID' || err.code === 'ORDER_CLOSED')) throw err;
+      this.logger.error({ err, orderId: order.id }, 'JSAPI prepay failed');
+      throw new DomainError('order/payment_unavailable');
+    }
+  }
+
+  private payAnswer(prepayId: string, requestPayment: RequestPaymentParams, returnUrl?: string): PayAnswer {
     const cashierUrl = this.settings.simulated
       ? `${this.config.WECHAT_SIM_URL.replace(/\/+$/, '')}/__sim/cashier?prepay_id=${encodeURIComponent(prepayId)}${returnUrl ? `&return_url=${encodeURIComponent(returnUrl)}` : ''}`
       : null;
     return { requestPayment, cashierUrl };
   }
 
-  private description(order: Order): string {
+  private description(order: Pick<Order, 'kind' | 'minutes' | 'serviceType'> & Partial<Pick<Order, 'termDays'>>): string {
     switch (order.kind) {
       case 'PACKAGE':
         return `倾听-主题套餐 ${order.minutes}分钟`;
@@ -368,7 +394,7 @@ export class OrdersService implements OnModuleInit {
     return 'paid';
   }
 
-  /** Runs once after a payment commits: the listener's received-orders counter and their notification. */
+  /** Runs once after a payment commits: the listener is told (the response-rate counters move when they decide, see ListenerStatsService). */
   private async afterPaid(orderId: string): Promise<void> {
     // One plain-SQL read for the order and where to notify its listener: this runs once per payment.
     const [order] = await this.prisma.sql.query<Order & { listenerOpenid: string | null }>(
@@ -376,7 +402,6 @@ export class OrdersService implements OnModuleInit {
       [orderId],
     );
     if (!order) return;
-    await this.stats.recordOrderReceived(order.listenerId);
     try {
       // Online: a push to the open mini-program (the workbench chimes); otherwise a WeChat subscribe message.
       if (await this.realtime.isOnline(order.listenerId)) {
@@ -431,13 +456,13 @@ export class OrdersService implements OnModuleInit {
     const order = await this.partyOrder(user.id, orderId, 'listener');
     if (order.status !== 'PAID') throw new DomainError('order/not_acceptable');
     const acceptedAt = new Date();
+    const seconds = Math.max(0, Math.round((acceptedAt.getTime() - (order.paidAt ?? acceptedAt).getTime()) / 1000));
     await this.prisma.client.$transaction(async (tx) => {
       await this.scheduler.cancel(ORDER_ACCEPT_TIMEOUT_JOB, order.id, tx);
       await moveOrder(tx, order.id, 'PAID', 'ACCEPTED', { actorId: user.id, reason: '倾听者接单', data: { acceptedAt }, code: 'order/not_acceptable' });
+      await this.stats.recordAccepted(order.listenerId, seconds, tx);
       await this.hooks.run('accepted', (await tx.order.findUnique({ where: { id: order.id } }))!, tx);
     });
-    const seconds = Math.max(0, Math.round((acceptedAt.getTime() - (order.paidAt ?? acceptedAt).getTime()) / 1000));
-    await this.stats.recordAccepted(order.listenerId, seconds).catch((err) => this.logger.warn({ err, orderId }, 'could not record the accept'));
     return this.view(user.id, orderId, true);
   }
 
@@ -448,6 +473,7 @@ export class OrdersService implements OnModuleInit {
       await this.scheduler.cancel(ORDER_ACCEPT_TIMEOUT_JOB, order.id, tx);
       const current = await lockOrder(tx, order.id);
       if (current?.status !== 'PAID') throw new DomainError('order/not_acceptable');
+      await this.stats.recordMissed(current.listenerId, tx);
       return this.refundInFull(tx, current, `倾听者拒单，全额退款：${reason}`, user.id);
     });
     await this.submitNow(refund);
@@ -491,6 +517,7 @@ export class OrdersService implements OnModuleInit {
   private async acceptTimeout(orderId: string, tx: Prisma.TransactionClient): Promise<void> {
     const order = await lockOrder(tx, orderId);
     if (!order || order.status !== 'PAID') return;
+    await this.stats.recordMissed(order.listenerId, tx);
     await this.refundInFull(tx, order, `倾听者${this.config.ORDER_ACCEPT_MINUTES}分钟内未接单，自动全额退款`, null);
   }
 

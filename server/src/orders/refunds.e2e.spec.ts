@@ -19,6 +19,12 @@ describe('refunds, timers and the ledger (e2e: app + simulator + PostgreSQL)', (
     return { talker, listener, orderId: body.id as string };
   }
 
+  /** The listener's response-rate counters: an order counts once the listener's part is decided. */
+  async function responseCounters(listener: { user: { id: string } }) {
+    const p = await t.prisma.listenerProfile.findUniqueOrThrow({ where: { userId: listener.user.id } });
+    return { received: p.ordersReceived, accepted: p.ordersAccepted };
+  }
+
   async function clearingOf(orderId: string) {
     const sum = await t.prisma.ledgerEntry.aggregate({ where: { account: 'wechat:clearing', transaction: { orderId } }, _sum: { amountFen: true } });
     return sum._sum.amountFen ?? 0;
@@ -47,9 +53,11 @@ describe('refunds, timers and the ledger (e2e: app + simulator + PostgreSQL)', (
   });
 
   it('refunds in full when the listener does not accept in time', async () => {
-    const { orderId } = await paidOrder();
+    const { orderId, listener } = await paidOrder();
+    expect(await responseCounters(listener)).toEqual({ received: 0, accepted: 0 });
     await fireTimer(t, 'order.accept_timeout', orderId);
     const refunded = await waitForStatus(t, orderId, 'REFUNDED');
+    expect(await responseCounters(listener)).toEqual({ received: 1, accepted: 0 });
     expect(refunded.refundedFen).toBe(4000);
     const refunds = await t.prisma.refund.findMany({ where: { orderId } });
     expect(refunds).toEqual([expect.objectContaining({ amountFen: 4000, status: 'SUCCESS', refundId: expect.any(String), requestedById: null })]);
@@ -70,13 +78,16 @@ describe('refunds, timers and the ledger (e2e: app + simulator + PostgreSQL)', (
     await waitForStatus(t, orderId, 'REFUNDED');
     expect(await t.prisma.scheduledJob.count({ where: { kind: 'order.accept_timeout', key: orderId } })).toBe(0);
     expect((await post(t, `/api/orders/${orderId}/accept`, listener.headers)).body.code).toBe('order/not_acceptable');
+    expect(await responseCounters(listener)).toEqual({ received: 1, accepted: 0 });
   });
 
   it('refunds in full when the talker cancels before acceptance; not after', async () => {
-    const { orderId, talker } = await paidOrder(1);
+    const { orderId, talker, listener } = await paidOrder(1);
     const cancelled = await post(t, `/api/orders/${orderId}/cancel`, talker.headers, {});
     expect(cancelled.status).toBe(200);
     await waitForStatus(t, orderId, 'REFUNDED');
+    // The listener had no chance to answer: not held against their response rate.
+    expect(await responseCounters(listener)).toEqual({ received: 0, accepted: 0 });
 
     const other = await paidOrder(1);
     expect((await post(t, `/api/orders/${other.orderId}/accept`, other.listener.headers)).status).toBe(200);

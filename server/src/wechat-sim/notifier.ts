@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { request } from 'undici';
 import { aeadEncrypt, AEAD_ALGORITHM } from '../wechat/protocol/aead';
 import { nonceStr, PlatformSigner, signResponse } from '../wechat/protocol/signing';
 import { formatWechatTime } from '../wechat/protocol/time';
@@ -81,14 +82,18 @@ export class Notifier {
     const headers = { 'Content-Type': 'application/json', ...signResponse(this.deps.platform, record.body) };
     const at = this.deps.now().toISOString();
     try {
-      const res = await fetch(record.url, {
+      // undici's `request`, not `fetch`: the checkout benchmark sends 200 of these a second on the
+      // machine it measures, and fetch's WHATWG layers cost several times the CPU.
+      const res = await request(record.url, {
         method: 'POST',
         headers,
         body: record.body,
-        signal: AbortSignal.any([AbortSignal.timeout(DELIVERY_TIMEOUT_MS), this.aborter.signal]),
+        headersTimeout: DELIVERY_TIMEOUT_MS,
+        bodyTimeout: DELIVERY_TIMEOUT_MS,
+        signal: this.aborter.signal,
       });
-      await res.arrayBuffer();
-      record.deliveries.push({ at, status: res.status, ok: res.status === 200 || res.status === 204 });
+      await res.body.dump();
+      record.deliveries.push({ at, status: res.statusCode, ok: res.statusCode === 200 || res.statusCode === 204 });
     } catch (err) {
       if (this.aborter.signal.aborted) return; // shutting down: leave it pending for the next start
       record.deliveries.push({ at, error: (err as Error).message, ok: false });
