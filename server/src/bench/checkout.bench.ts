@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createTestDatabase, dropTestDatabase, openDatabase } from '@qingting/prisma';
 import { request } from 'undici';
+import { WebSocket } from 'ws';
 import { freePort } from '../common/free-port';
 import { loadConfig } from '../infra/config/app-config';
 import { generateKeyMaterial } from '../wechat/protocol/dev-keys';
@@ -17,6 +18,12 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const TALKERS = 400;
 const LISTENERS = 50;
+/**
+ * Listeners with the mini-program open (a WebSocket): a paid order reaches them as a push; the
+ * rest get a WeChat subscribe message. Orders go to listeners whose toggle says online, who
+ * mostly have the workbench open; some have put the phone away.
+ */
+const LISTENERS_CONNECTED = 40;
 const DUPLICATE_SAMPLE = 50;
 const DELIVERIES = 5;
 
@@ -93,6 +100,20 @@ async function closedLoop(seconds: number, op: (worker: number, i: number) => Pr
   return summarise(latencies, errors, (Date.now() - started) / 1000);
 }
 
+/** A listener's workbench connection: the app's `/ws`, authenticated (resolves on `ready`). */
+function connectListener(appUrl: string, token: string): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${appUrl.replace(/^http/, 'ws')}/ws`, { perMessageDeflate: false });
+    ws.once('error', reject);
+    ws.on('open', () => ws.send(JSON.stringify({ type: 'auth', token })));
+    ws.on('message', function ready(data) {
+      if (JSON.parse(data.toString()).type !== 'ready') return;
+      ws.off('message', ready);
+      resolve(ws);
+    });
+  });
+}
+
 async function expectOk(res: Response): Promise<any> {
   const body = await res.json();
   if (!res.ok) throw new Error(`${res.status} ${JSON.stringify(body)}`);
@@ -157,23 +178,27 @@ export async function benchCheckout(): Promise<void> {
   try {
     // Orders spread over LISTENERS listeners, as in a marketplace: one person cannot take 200
     // orders a second, and funnelling them all into one listener's stats row measures lock waits.
+    const login = async (n: number, code: string) =>
+      (await expectOk(await fetch(`${urlOf(n)}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) }))) as { token: string; user: { id: string } };
     const listeners = await Promise.all(
-      Array.from({ length: LISTENERS }, (_, i) =>
-        prisma.user.create({
+      Array.from({ length: LISTENERS }, async (_, i) => {
+        const { token, user } = await login(i, `dev:bench-listener-${i}`);
+        await prisma.user.update({
+          where: { id: user.id },
           data: {
-            openid: `bench-listener-${i}-${randomUUID()}`,
-            alias: `压测倾听者${i}`,
-            avatarSeed: `bench-${i}`,
             roles: ['TALKER', 'LISTENER'],
             listener: { create: { gender: 'FEMALE', intro: '压测', topics: ['EMOTION'], tags: [], priceTextFen: 2000, online: true } },
           },
-        }),
-      ),
+        });
+        return { id: user.id, token };
+      }),
     );
+    const sockets = await Promise.all(listeners.slice(0, LISTENERS_CONNECTED).map((l, i) => connectListener(urlOf(i), l.token)));
+    let pushes = 0;
+    for (const ws of sockets) ws.on('message', (data) => void (JSON.parse(data.toString()).type === 'order' && (pushes += 1)));
     const talkers = await Promise.all(
       Array.from({ length: TALKERS }, async (_, i) => {
-        const login = await fetch(`${urlOf(i)}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: `dev:bench-talker-${i}` }) });
-        const { token } = (await expectOk(login)) as { token: string };
+        const { token } = await login(i, `dev:bench-talker-${i}`);
         return { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
       }),
     );
@@ -292,6 +317,9 @@ export async function benchCheckout(): Promise<void> {
         seconds: SECONDS,
         appInstances: APP_INSTANCES,
         listeners: LISTENERS,
+        listenersConnected: LISTENERS_CONNECTED,
+        /** Paid orders pushed to a connected listener (the others were told by subscribe message). */
+        listenerPushes: pushes,
         /** How long after the last arrival the last payment was applied (the backlog at the end). */
         endToEndDrainMs: drainMs,
         endToEndCpuMsPerOrder: e2eCpu,
@@ -304,6 +332,7 @@ export async function benchCheckout(): Promise<void> {
       },
     );
     console.log(`checkout: end to end at ${TARGET_RATE}/s: ${e2ePaid}/${e2eIds.length} PAID at ${e2eRate}/s, create+prepay p99 ${e2e.p99Ms} ms (targets ≥ 200/s, ≤ 150 ms); CPU per order: app ${e2eCpu.app} ms, simulator ${e2eCpu.simulator} ms, PostgreSQL ${e2eCpu.postgres} ms, load generator ${e2eCpu.loadGenerator} ms; create+prepay alone: ${checkout.perSecond}/s, p99 ${checkout.p99Ms} ms; ceiling ${checkoutCeiling.perSecond}/s; ${sampleIds.length} notifications delivered ${DELIVERIES + 1}× each, processed exactly once: ${exactlyOnce}`);
+    for (const ws of sockets) ws.close();
   } finally {
     await db.close();
     for (const app of apps) await app.stop();

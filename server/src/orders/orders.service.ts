@@ -23,12 +23,13 @@ import { OrderHooks } from './order-hooks';
 import { insertOrderSql, NewOrder, ORDER_COLUMNS, ORDER_WITH_PAYER_COLUMNS, OrderWithPayer } from './order-rows';
 import { lockOrder, moveOrder, moveOrderSql } from './order-state';
 import { olderThan, OrderView, pageOf, toOrderView } from './order-view';
-import { ORDER_ACCEPT_TIMEOUT_JOB, ORDER_EXPIRE_JOB, ORDER_PAID_JOB, PACKAGE_EXPIRE_JOB } from './order-jobs';
+import { ORDER_ACCEPT_TIMEOUT_JOB, ORDER_EXPIRE_JOB, ORDER_PAID_JOB, PACKAGE_EXPIRE_JOB, paidJobPayload, type PaidJobPayload } from './order-jobs';
 import { isPackageFunded, PackageMinutesService } from './package-minutes.service';
 import { RefundService } from './refund.service';
 
 
 const SERVICE_LABEL = { TEXT: '文字倾诉', VOICE: '语音倾诉' } as const;
+
 type PublicUser = Pick<User, 'id' | 'alias' | 'avatarSeed'>;
 
 export interface PayAnswer {
@@ -91,7 +92,7 @@ export class OrdersService implements OnModuleInit {
     this.events.onPlainSql('transaction', async (event, tx) => void (await this.applyPaymentIn(tx, event.resource, 'notification')));
     this.scheduler.register(ORDER_EXPIRE_JOB, (job, tx) => this.expire(job.key, tx));
     this.scheduler.register(ORDER_ACCEPT_TIMEOUT_JOB, (job, tx) => this.acceptTimeout(job.key, tx));
-    this.scheduler.registerEffect(ORDER_PAID_JOB, (job) => this.afterPaid(job.key));
+    this.scheduler.registerEffect(ORDER_PAID_JOB, (job) => this.afterPaid(job.key, (job.payload as PaidJobPayload | null)?.listenerId));
   }
 
   // --- creating and paying ---
@@ -383,7 +384,7 @@ export class OrdersService implements OnModuleInit {
     if (acceptStep) {
       changes.push(
         (first) => cte('accept_timer', this.scheduler.jobUpsertSql(ORDER_ACCEPT_TIMEOUT_JOB, order.id, acceptBy, {}, first)),
-        (first) => cte('paid_job', this.scheduler.jobUpsertSql(ORDER_PAID_JOB, order.id, new Date(), {}, first)),
+        (first) => cte('paid_job', this.scheduler.jobUpsertSql(ORDER_PAID_JOB, order.id, new Date(), paidJobPayload(order), first)),
       );
     }
     const [text, values] = withCtes(changes, 'SELECT count(*)::int AS moved FROM moved');
@@ -394,21 +395,30 @@ export class OrdersService implements OnModuleInit {
     return 'paid';
   }
 
-  /** Runs once after a payment commits: the listener is told (the response-rate counters move when they decide, see ListenerStatsService). */
-  private async afterPaid(orderId: string): Promise<void> {
-    // One plain-SQL read for the order and where to notify its listener: this runs once per payment.
-    const [order] = await this.prisma.sql.query<Order & { listenerOpenid: string | null }>(
-      `SELECT ${ORDER_COLUMNS}, (SELECT openid FROM users u WHERE u.id = orders.listener_id AND u.deleted_at IS NULL) AS "listenerOpenid" FROM orders WHERE id = $1`,
-      [orderId],
-    );
-    if (!order) return;
+  /**
+   * Runs once after a payment commits: the listener is told (the response-rate counters move
+   * when they decide, see ListenerStatsService). Online: a push to the open mini-program (the
+   * workbench chimes), with no read (the job carries the listener); otherwise a WeChat subscribe
+   * message, which needs the order. A job written without the listener reads the order first.
+   */
+  private async afterPaid(orderId: string, listenerId: string | undefined): Promise<void> {
+    let order: (Order & { listenerOpenid: string | null }) | undefined;
+    const read = async () =>
+      (order ??= (
+        await this.prisma.sql.query<Order & { listenerOpenid: string | null }>(
+          `SELECT ${ORDER_COLUMNS}, (SELECT openid FROM users u WHERE u.id = orders.listener_id AND u.deleted_at IS NULL) AS "listenerOpenid" FROM orders WHERE id = $1`,
+          [orderId],
+        )
+      )[0]);
+    const to = listenerId ?? (await read())?.listenerId;
+    if (!to) return;
     try {
-      // Online: a push to the open mini-program (the workbench chimes); otherwise a WeChat subscribe message.
-      if (await this.realtime.isOnline(order.listenerId)) {
-        await this.realtime.toUser(order.listenerId, { type: 'order', orderId: order.id, event: 'paid' });
+      if (await this.realtime.isOnline(to)) {
+        await this.realtime.toUser(to, { type: 'order', orderId, event: 'paid' });
         return;
       }
-      if (!order.listenerOpenid) return;
+      await read();
+      if (!order?.listenerOpenid) return;
       await this.wechat.sendSubscribeMessage({
         touser: order.listenerOpenid,
         template_id: this.config.WECHAT_TEMPLATE_ORDER_PAID,

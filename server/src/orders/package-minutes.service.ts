@@ -6,7 +6,7 @@ import { PrismaService } from '../infra/database/prisma.service';
 import { AppConfig } from '../infra/config/app-config';
 import { SchedulerService } from '../scheduler/scheduler.service';
 import { OrderHooks } from './order-hooks';
-import { ORDER_ACCEPT_TIMEOUT_JOB, ORDER_PAID_JOB, PACKAGE_EXPIRE_JOB } from './order-jobs';
+import { ORDER_ACCEPT_TIMEOUT_JOB, ORDER_PAID_JOB, PACKAGE_EXPIRE_JOB, paidJobPayload } from './order-jobs';
 import { insertOrderSql } from './order-rows';
 import { lockOrder, moveOrder } from './order-state';
 
@@ -152,7 +152,7 @@ export class PackageMinutesService implements OnModuleInit {
       await tx.orderTransition.create({ data: { orderId: id, from: null, to: 'PENDING_PAYMENT', actorId: talkerId, reason: `使用套餐时长下单 ${minutes} 分钟` } });
       await moveOrder(tx, id, 'PENDING_PAYMENT', 'PAID', { actorId: talkerId, reason: `以套餐时长支付 ${minutes} 分钟（套餐剩余 ${balance.minutesLeft - minutes} 分钟）`, data: { paidAt: now, acceptBy } });
       await this.scheduler.schedule(ORDER_ACCEPT_TIMEOUT_JOB, id, acceptBy, {}, tx);
-      await this.scheduler.schedule(ORDER_PAID_JOB, id, now, {}, tx);
+      await this.scheduler.schedule(ORDER_PAID_JOB, id, now, paidJobPayload(balance), tx);
       return (await tx.order.findUnique({ where: { id } }))!;
     });
     return order;
