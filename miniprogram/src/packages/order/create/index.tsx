@@ -88,7 +88,7 @@ export default function CreateOrder() {
       ))
       setCreated(order)
     } catch (err) {
-      // The order may exist without its prepay (WeChat Pay unavailable): it is in 我的订单, payable from its detail page.
+      // Nothing was written (a failed prepay writes no order): the talker can simply try again.
       setError(msg(err))
       setBusy(false)
       return
