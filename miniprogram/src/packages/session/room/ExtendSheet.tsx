@@ -5,8 +5,7 @@ import { extendSession } from '../../../services/sessions'
 import { UNIT_MINUTES } from '../../../utils/orders'
 import { EXTEND_UNIT_CHOICES } from '../format'
 import { payInRoom } from '../paying'
-import { Sheet } from './Sheet'
-import { errorText } from './useRoom'
+import { Sheet, SheetSubmit, useSheetSubmit } from './Sheet'
 
 /**
  * 续时: pick units → the server creates the EXTENSION order (its price) → pay it. The session's
@@ -15,24 +14,16 @@ import { errorText } from './useRoom'
  */
 export function ExtendSheet(props: { sessionId: string; unitPriceFen: number | null; onClose: () => void; onNotice: (text: string) => void }) {
   const [units, setUnits] = useState(1)
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string | null>(null)
+  const { busy, error, run } = useSheetSubmit()
 
-  async function submit() {
-    if (busy) return
-    setBusy(true)
-    setError(null)
-    try {
+  function submit() {
+    void run(async () => {
       const order = await extendSession(props.sessionId, units)
       const outcome = await payInRoom({ sessionId: props.sessionId, orderId: order.id, kind: 'EXTENSION', label: `续时${units * UNIT_MINUTES}分钟` })
       if (outcome === 'redirected') return
       props.onNotice(outcome === 'paid' ? '支付成功，正在续时…' : '已取消支付，未续时')
       props.onClose()
-    } catch (err) {
-      setError(errorText(err))
-    } finally {
-      setBusy(false)
-    }
+    })
   }
 
   return (
@@ -46,10 +37,7 @@ export function ExtendSheet(props: { sessionId: string; unitPriceFen: number | n
         ))}
       </View>
       {props.unitPriceFen !== null && <Text className='extend-sheet__total'>合计约 {formatFen(props.unitPriceFen * units)}（以支付金额为准）</Text>}
-      {error && <Text className='room-error'>{error}</Text>}
-      <View className='room-sheet__actions'>
-        <Text className={`room-btn extend-submit${busy ? ' room-btn--off' : ''}`} onClick={() => void submit()}>{busy ? '处理中…' : '去支付'}</Text>
-      </View>
+      <SheetSubmit error={error} busy={busy} buttonClass='extend-submit' label='去支付' busyLabel='处理中…' onSubmit={submit} />
     </Sheet>
   )
 }

@@ -3,15 +3,14 @@ import { useEffect, useState } from 'react'
 import { formatFen } from '@qingting/shared'
 import { fetchGifts, sendGift, type GiftView } from '../../../services/sessions'
 import { payInRoom } from '../paying'
-import { Sheet } from './Sheet'
+import { Sheet, SheetSubmit, useSheetSubmit } from './Sheet'
 import { errorText } from './useRoom'
 
 /** 送礼物: the catalogue → the server creates the GIFT order → pay it. */
 export function GiftSheet(props: { sessionId: string; peerAlias: string; onClose: () => void; onNotice: (text: string) => void }) {
   const [gifts, setGifts] = useState<GiftView[] | null>(null)
   const [chosen, setChosen] = useState<string | null>(null)
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string | null>(null)
+  const { busy, error, setError, run } = useSheetSubmit()
 
   useEffect(() => {
     fetchGifts().then(
@@ -23,22 +22,16 @@ export function GiftSheet(props: { sessionId: string; peerAlias: string; onClose
     )
   }, [])
 
-  async function submit() {
+  function submit() {
     const gift = gifts?.find((g) => g.code === chosen)
-    if (busy || !gift) return
-    setBusy(true)
-    setError(null)
-    try {
+    if (!gift) return
+    void run(async () => {
       const order = await sendGift(props.sessionId, gift.code)
       const outcome = await payInRoom({ sessionId: props.sessionId, orderId: order.id, kind: 'GIFT', label: `礼物「${gift.name}」` })
       if (outcome === 'redirected') return
       props.onNotice(outcome === 'paid' ? `已送出「${gift.name}」，谢谢你的心意` : '已取消支付')
       props.onClose()
-    } catch (err) {
-      setError(errorText(err))
-    } finally {
-      setBusy(false)
-    }
+    })
   }
 
   return (
@@ -53,10 +46,7 @@ export function GiftSheet(props: { sessionId: string; peerAlias: string; onClose
           </View>
         ))}
       </View>
-      {error && <Text className='room-error'>{error}</Text>}
-      <View className='room-sheet__actions'>
-        <Text className={`room-btn gift-submit${busy || !chosen ? ' room-btn--off' : ''}`} onClick={() => void submit()}>{busy ? '处理中…' : '赠送并支付'}</Text>
-      </View>
+      <SheetSubmit error={error} busy={busy} disabled={!chosen} buttonClass='gift-submit' label='赠送并支付' busyLabel='处理中…' onSubmit={submit} />
     </Sheet>
   )
 }
