@@ -7,7 +7,8 @@ import { ARTIFACTS, callApi, mintLoginCode, onlineSeededListener, type OnlineLis
  * real WebSocket: the talker buys 2 units at the simulator's cashier, the listener accepts on the
  * workbench, both enter the room (the clock starts when both are in), they chat both ways (a
  * phone number arrives masked, the sender sees 已读, the listener sees 正在输入);
- * a crisis word brings the talker the care card and the listener the guidance; the talker ends
+ * a crisis word brings the talker the care card and the listener the guidance; the talker
+ * reports the listener (the reports queue has it); the talker ends
  * early and sees the summary (one unit charged, one refunded), writes a review; the order and
  * the session are then checked through the API.
  */
@@ -145,6 +146,19 @@ describe('a timed session, end to end (two browser contexts, WebSocket chat)', (
     await alert.locator('.ops-crisis-note input').fill('已在会话中提供热线，倾听者在线陪伴');
     await alert.locator('.ops-crisis-handled').click();
     await opsPage.locator('.ops-crisis-item[data-status="HANDLED"]').first().waitFor({ timeout: 15000 });
+
+    // The talker reports the listener: without a reason the sheet says so; with one it is sent and the room says so.
+    await talker.locator('.room-report-open').click();
+    await talker.locator('.report-submit').click();
+    await talker.locator('.report-sheet .room-error', { hasText: '请选择举报原因' }).waitFor({ timeout: 10000 });
+    await talker.locator('.report-reason', { hasText: '索要联系方式' }).click();
+    await talker.locator('.report-detail textarea').fill('对方让我加微信');
+    await talker.locator('.report-submit').click();
+    await talker.locator('.report-sheet').waitFor({ state: 'detached', timeout: 10000 });
+    await talker.locator('.room-notice', { hasText: '举报已提交' }).waitFor({ timeout: 10000 });
+    // The reports queue of the ops console has it.
+    await opsPage.locator('.ops-nav-reports').click();
+    await opsPage.locator('.ops-report-item[data-status="OPEN"]', { hasText: '对方让我加微信' }).first().waitFor({ timeout: 15000 });
 
     // The talker ends early: one 15-minute unit charged, the other refunded.
     await talker.locator('.room-end').click();
