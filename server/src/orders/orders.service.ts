@@ -29,7 +29,6 @@ import { RefundService } from './refund.service';
 
 
 const SERVICE_LABEL = { TEXT: '文字倾诉', VOICE: '语音倾诉' } as const;
-
 type PublicUser = Pick<User, 'id' | 'alias' | 'avatarSeed'>;
 
 export interface PayAnswer {
@@ -162,10 +161,7 @@ export class OrdersService implements OnModuleInit {
       totalFen: priced.subtotalFen - pointsDiscountFen, parentOrderId: null, giftCode: null,
     });
     if (!checkout) return placed(await this.insert(order, user.id, '下单'));
-    const { prepayId, requestPayment } = await this.requestPrepay(order, listener.talkerOpenid!).catch((err: unknown) => {
-      // ORDERPAID or ORDER_CLOSED for a number nobody has used yet: WeChat Pay is confused, not the order.
-      throw err instanceof WechatPayError ? new DomainError('order/payment_unavailable') : err;
-    });
+    const { prepayId, requestPayment } = await this.requestPrepay(order, listener.talkerOpenid!);
     const back = checkout.returnUrl?.replaceAll(ORDER_ID_PLACEHOLDER, order.id).replaceAll(encodeURIComponent(ORDER_ID_PLACEHOLDER), order.id);
     return placed(await this.insert({ ...order, prepayId }, user.id, '下单'), this.payAnswer(prepayId, requestPayment, back));
   }
@@ -221,23 +217,17 @@ export class OrdersService implements OnModuleInit {
   private async prepay(order: OrderWithPayer, returnUrl?: string): Promise<PayAnswer> {
     if (order.status !== 'PENDING_PAYMENT' || order.payBy.getTime() <= Date.now()) throw new DomainError('order/not_payable');
     if (order.prepayId) return this.payAnswer(order.prepayId, requestPaymentParams(this.settings.pay.appid, order.prepayId, this.settings.pay.merchantPrivateKey), returnUrl);
-    let prepay: Awaited<ReturnType<OrdersService['requestPrepay']>>;
-    try {
-      prepay = await this.requestPrepay(order, order.talkerOpenid!);
-    } catch (err) {
-      // The number is known at WeChat Pay (our earlier prepay went through, its answer was lost): it may have been paid meanwhile.
-      if (err instanceof WechatPayError && (err.code === 'ORDERPAID' || err.code === 'ORDER_CLOSED')) {
-        await this.syncPayment(order);
-        throw new DomainError('order/not_payable');
-      }
-      throw err;
-    }
+    const prepay = await this.requestPrepay(order, order.talkerOpenid!, order);
     await this.prisma.sql.query(`UPDATE orders SET prepay_id = $2, updated_at = now() WHERE id = $1 AND status = 'PENDING_PAYMENT' AND prepay_id IS NULL`, [order.id, prepay.prepayId]);
     return this.payAnswer(prepay.prepayId, prepay.requestPayment, returnUrl);
   }
 
-  /** Asks WeChat Pay for the prepay order; a failure it cannot explain is 502 `order/payment_unavailable` (rethrown as is: ORDERPAID, ORDER_CLOSED). */
-  private async requestPrepay(order: NewOrder, payerOpenid: string): Promise<{ prepayId: string; requestPayment: RequestPaymentParams }> {
+  /**
+   * Asks WeChat Pay for the prepay order. For a `stored` order whose number WeChat Pay already
+   * knows as paid or closed (an earlier prepay went through, its answer was lost), the payment is
+   * synced and the order is not payable (409); any other failure is 502 `order/payment_unavailable`.
+   */
+  private async requestPrepay(order: NewOrder, payerOpenid: string, stored?: Order): Promise<{ prepayId: string; requestPayment: RequestPaymentParams }> {
     try {
       const { prepayId, ...requestPayment } = await this.wxpay.prepayJsapi({
         description: this.description(order),
@@ -249,7 +239,10 @@ export class OrdersService implements OnModuleInit {
       });
       return { prepayId, requestPayment };
     } catch (err) {
-      if (err instanceof WechatPayError && (err.code === 'ORDERPAID' || err.code === 'ORDER_CLOSED')) throw err;
+      if (stored && err instanceof WechatPayError && (err.code === 'ORDERPAID' || err.code === 'ORDER_CLOSED')) {
+        await this.syncPayment(stored);
+        throw new DomainError('order/not_payable');
+      }
       this.logger.error({ err, orderId: order.id }, 'JSAPI prepay failed');
       throw new DomainError('order/payment_unavailable');
     }
