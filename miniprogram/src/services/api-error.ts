@@ -56,3 +56,8 @@ export function networkError(errMsg?: string): ApiError {
 export function isSuccessStatus(status: number): boolean {
   return status >= 200 && status < 300
 }
+
+/** What a page shows for a failed call: the server's message (or ours), or a generic one for anything else thrown. */
+export function errorMessage(err: unknown): string {
+  return err instanceof ApiError || err instanceof Error ? err.message : '网络异常，请稍后再试'
+}

@@ -4,7 +4,7 @@ import { joinUrl, type QueryValue } from './url'
 import { saveSessionToken, sessionToken } from './session'
 import { getLoginCode } from '../platform/login'
 
-export { ApiError } from './api-error'
+export { ApiError, errorMessage } from './api-error'
 
 /** Baked in at build time from TARO_APP_API_BASE (see config/index.ts); '' means this page's own origin. */
 export const API_BASE: string = process.env.TARO_APP_API_BASE ?? 'http://localhost:3000'

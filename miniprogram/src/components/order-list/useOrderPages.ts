@@ -1,5 +1,5 @@
 import { useCallback, useRef, useState } from 'react'
-import { ApiError } from '../../services/api'
+import { errorMessage } from '../../services/api'
 import { fetchOrders, type OrderStatus, type OrderView } from '../../services/orders'
 import { appendUnique } from '../../utils/orders'
 import type { OrderListState } from './OrderList'
@@ -28,7 +28,7 @@ export function useOrderPages(role: 'talker' | 'listener', status?: OrderStatus)
         setState('ready')
       } catch (err) {
         if (gen !== generation.current) return
-        setError(err instanceof ApiError || err instanceof Error ? err.message : '网络异常')
+        setError(errorMessage(err))
         setState('error')
       } finally {
         if (gen === generation.current) busy.current = false

@@ -1,7 +1,7 @@
 import { useState } from 'react'
 import { Text, View } from '@tarojs/components'
 import Taro, { useDidShow } from '@tarojs/taro'
-import { ApiError } from '../../services/api'
+import { errorMessage } from '../../services/api'
 import { nextStep, STATUS_LABELS } from './form-rules'
 import { fetchMyApplication, fetchTraining, type MyApplication, type TrainingOverview } from './vetting-api'
 import './apply.scss'
@@ -19,7 +19,7 @@ export default function ApplyStatus() {
       const [app, training] = await Promise.all([fetchMyApplication(), fetchTraining()])
       setState({ kind: 'ready', app, training })
     } catch (err) {
-      setState({ kind: 'error', message: err instanceof ApiError ? err.message : '网络异常，请稍后再试' })
+      setState({ kind: 'error', message: errorMessage(err) })
     }
   }
   useDidShow(() => void load())

@@ -2,7 +2,7 @@ import { useState } from 'react'
 import { Input, Text, View } from '@tarojs/components'
 import { useDidShow } from '@tarojs/taro'
 import { formatFen } from '@qingting/shared'
-import { ApiError } from '../../services/api'
+import { ApiError, errorMessage } from '../../services/api'
 import {
   fetchEarningHistory,
   fetchEarnings,
@@ -14,12 +14,11 @@ import {
   type EarningsSummary,
   type Payout,
 } from '../../services/earnings'
+import { useSubmit } from '../../components/use-submit'
 import { confirmTransfer } from '../../platform/transfer'
 import { appendUnique, parseYuanToFen, shortTime } from '../../utils/orders'
 import { allInput, describeMovement, payoutNotice, signedFen, withdrawProblem } from './earnings-format'
 import './index.scss'
-
-const msg = (err: unknown) => (err instanceof ApiError || err instanceof Error ? err.message : '网络异常，请稍后再试')
 
 type Load = { status: 'loading' } | { status: 'error'; code: string; message: string } | { status: 'ready'; summary: EarningsSummary; open: Payout | null }
 
@@ -32,8 +31,7 @@ export default function EarningsPage() {
   const [history, setHistory] = useState<EarningMovement[]>([])
   const [cursor, setCursor] = useState<string | null>(null)
   const [amount, setAmount] = useState('')
-  const [busy, setBusy] = useState(false)
-  const [notice, setNotice] = useState<string | null>(null)
+  const { busy, message: notice, setMessage: setNotice, run: submit } = useSubmit()
 
   /** Loads everything again; returns the recent payouts. */
   async function reload(): Promise<Payout[]> {
@@ -44,7 +42,7 @@ export default function EarningsPage() {
       setCursor(page.nextCursor)
       return payouts.items
     } catch (err) {
-      setLoad({ status: 'error', code: err instanceof ApiError ? err.code : 'client/error', message: msg(err) })
+      setLoad({ status: 'error', code: err instanceof ApiError ? err.code : 'client/error', message: errorMessage(err) })
       return []
     }
   }
@@ -57,7 +55,7 @@ export default function EarningsPage() {
       setHistory((h) => appendUnique(h, page.items))
       setCursor(page.nextCursor)
     } catch (err) {
-      setNotice(msg(err))
+      setNotice(errorMessage(err))
     }
   }
 
@@ -72,19 +70,9 @@ export default function EarningsPage() {
     else setNotice(payoutNotice(payouts.find((p) => p.id === payout.id)?.status))
   }
 
-  /** Runs one action at a time, reporting its failure; the page is reloaded after it. */
+  /** Runs one action at a time, reporting its failure; after a failure the page is read again. */
   async function run(action: () => Promise<void>) {
-    if (busy) return
-    setBusy(true)
-    setNotice(null)
-    try {
-      await action()
-    } catch (err) {
-      setNotice(msg(err))
-      await reload()
-    } finally {
-      setBusy(false)
-    }
+    if (!busy && !(await submit(action))) await reload()
   }
 
   function withdraw() {

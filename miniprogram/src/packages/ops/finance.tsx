@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState } from 'react'
 import { Input, Text, View } from '@tarojs/components'
 import { formatFen } from '@qingting/shared'
-import { errorText } from './use-paged-list'
+import { errorMessage } from '../../services/api'
+import { useSubmit } from '../../components/use-submit'
 import * as api from './finance-api'
 import { CATEGORIES, CATEGORY_LABELS, chartBars, chartMax, chinaDate, isDate, KIND_LABELS, needsAttention, RUN_STATUS_LABELS, runHeadline, summaryFields, triggerLabel } from './finance-format'
 import { when } from './order-format'
@@ -22,8 +23,7 @@ function RunList({ onOpen }: { onOpen: (id: string) => void }) {
   const [items, setItems] = useState<api.ReconciliationRun[] | null>(null)
   const [cursor, setCursor] = useState<string | null>(null)
   const [error, setError] = useState<string | null>(null)
-  const [notice, setNotice] = useState<string | null>(null)
-  const [busy, setBusy] = useState(false)
+  const { busy, message: notice, setMessage: setNotice, run } = useSubmit()
 
   async function load(more = false) {
     try {
@@ -33,24 +33,14 @@ function RunList({ onOpen }: { onOpen: (id: string) => void }) {
       setCursor(page.nextCursor)
       setError(null)
     } catch (err) {
-      setError(errorText(err))
+      setError(errorMessage(err))
     }
   }
   useEffect(() => void load(), [filterDate])
 
   async function start() {
-    if (busy) return
     if (!isDate(date)) return setNotice('请输入账单日期，如 2025-01-31')
-    setBusy(true)
-    setNotice(null)
-    try {
-      const run = await api.startReconciliation(date)
-      onOpen(run.id)
-    } catch (err) {
-      setNotice(errorText(err))
-    } finally {
-      setBusy(false)
-    }
+    await run(async () => onOpen((await api.startReconciliation(date)).id))
   }
 
   return (
@@ -88,7 +78,7 @@ function RunDetail({ id, onBack }: { id: string; onBack: () => void }) {
   const [items, setItems] = useState<api.ReconciliationItem[]>([])
   const [cursor, setCursor] = useState<string | null>(null)
   const [error, setError] = useState<string | null>(null)
-  const [notice, setNotice] = useState<string | null>(null)
+  const { message: notice, run: submit } = useSubmit()
   const poll = useRef<ReturnType<typeof setTimeout> | null>(null)
 
   async function load(more = false) {
@@ -102,7 +92,7 @@ function RunDetail({ id, onBack }: { id: string; onBack: () => void }) {
       // A run in progress: look again until it ends.
       if (d.run.status === 'RUNNING') poll.current = setTimeout(() => void load(), POLL_MS)
     } catch (err) {
-      setError(errorText(err))
+      setError(errorMessage(err))
     }
   }
   useEffect(() => {
@@ -113,13 +103,7 @@ function RunDetail({ id, onBack }: { id: string; onBack: () => void }) {
   }, [id, category])
 
   async function download() {
-    if (!run) return
-    setNotice(null)
-    try {
-      await api.downloadCsv(run)
-    } catch (err) {
-      setNotice(errorText(err))
-    }
+    if (run) await submit(() => api.downloadCsv(run))
   }
 
   if (error && !run) return <View><Text className='ops__error'>{error}</Text><Text className='ops__btn ops__btn--plain' onClick={onBack}>返回</Text></View>
@@ -186,7 +170,7 @@ export function FinanceSection() {
       setReport(await api.fetchDaily(from, to))
       setError(null)
     } catch (err) {
-      setError(errorText(err))
+      setError(errorMessage(err))
     }
   }
   useEffect(() => void load(), [])

@@ -1,10 +1,12 @@
 import { useEffect, useState } from 'react'
 import { Input, Text, View } from '@tarojs/components'
 import { formatFen, topicLabel } from '@qingting/shared'
+import { errorMessage } from '../../services/api'
 import { closeGroup, fetchOpsGroup, fetchOpsGroups, reviewGroup, type GroupStatus, type GroupView, type MembershipStatus, type OpsGroupDetail } from '../../services/groups'
 import { GROUP_STATUS_LABELS, MEMBERSHIP_STATUS_LABELS } from '../../pages/messages/group-format'
 import { when } from './order-format'
-import { errorText, usePagedList } from './use-paged-list'
+import { usePagedList } from './use-paged-list'
+import { useSubmit } from '../../components/use-submit'
 
 const statusLabel = (s: string) => GROUP_STATUS_LABELS[s as GroupStatus] ?? s
 const prices = (g: GroupView) =>
@@ -63,26 +65,19 @@ function GroupDetail({ id, onBack }: { id: string; onBack: () => void }) {
   const [g, setG] = useState<OpsGroupDetail | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [note, setNote] = useState('')
-  const [busy, setBusy] = useState(false)
-  const [notice, setNotice] = useState<string | null>(null)
+  const { busy, message: notice, setMessage: setNotice, run } = useSubmit()
   useEffect(() => {
-    fetchOpsGroup(id).then(setG, (err) => setError(errorText(err)))
+    fetchOpsGroup(id).then(setG, (err) => setError(errorMessage(err)))
   }, [id])
 
   async function act(kind: 'APPROVE' | 'REJECT' | 'CLOSE') {
     if (busy || !g) return
     if (kind === 'REJECT' && note.trim().length < 2) return setNotice('请先填写拒绝原因（至少 2 个字，群主可见）')
-    setBusy(true)
-    setNotice(null)
-    try {
+    await run(async () => {
       const next = kind === 'CLOSE' ? await closeGroup(id) : await reviewGroup(id, kind, note.trim() || undefined)
       setG({ ...next, members: g.members })
       setNotice(`已处理：${statusLabel(next.status)}`)
-    } catch (err) {
-      setNotice(errorText(err))
-    } finally {
-      setBusy(false)
-    }
+    })
   }
 
   if (error) return <View><Text className='ops__error'>{error}</Text><Text className='ops__btn ops__btn--plain' onClick={onBack}>返回</Text></View>

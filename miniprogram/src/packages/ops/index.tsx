@@ -1,10 +1,11 @@
 import { useEffect, useState } from 'react'
 import { Image, Input, Text, View } from '@tarojs/components'
 import { topicLabel, type Topic } from '@qingting/shared'
-import { errorText } from './use-paged-list'
+import { errorMessage } from '../../services/api'
 import { sessionToken } from '../../services/session'
 import { loginAsDemoOperator, OPS_LOGIN_AVAILABLE } from './ops-login'
 import * as ops from './ops-api'
+import { useSubmit } from '../../components/use-submit'
 import { OrdersSection } from './orders'
 import { PayoutsSection } from './payouts'
 import { FinanceSection, ReconciliationSection } from './finance'
@@ -33,7 +34,7 @@ export default function OpsConsole() {
       if (m.roles.some((r) => OPERATOR_ROLES.includes(r))) setMe(m)
       else setError('当前账号不是运营人员')
     } catch (err) {
-      setError(errorText(err))
+      setError(errorMessage(err))
     } finally {
       setChecking(false)
     }
@@ -50,7 +51,7 @@ export default function OpsConsole() {
       setChecking(true)
       await loadMe()
     } catch (err) {
-      setError(errorText(err))
+      setError(errorMessage(err))
     }
   }
 
@@ -114,7 +115,7 @@ function Queue({ onOpen }: { onOpen: (id: string) => void }) {
       setCursor(page.nextCursor)
       setError(null)
     } catch (err) {
-      setError(errorText(err))
+      setError(errorMessage(err))
     }
   }
   useEffect(() => {
@@ -154,13 +155,12 @@ function Detail({ id, onBack, onAudit }: { id: string; onBack: () => void; onAud
   const [a, setA] = useState<ops.ApplicationDetail | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [reason, setReason] = useState('')
-  const [busy, setBusy] = useState(false)
   const [revealed, setRevealed] = useState<Record<string, string>>({})
   const [images, setImages] = useState<Record<string, string>>({})
-  const [notice, setNotice] = useState<string | null>(null)
+  const { busy, message: notice, setMessage: setNotice, run } = useSubmit()
 
   useEffect(() => {
-    ops.fetchDetail(id).then(setA).catch((err) => setError(errorText(err)))
+    ops.fetchDetail(id).then(setA).catch((err) => setError(errorMessage(err)))
   }, [id])
 
   async function act(kind: 'approve' | 'reject' | 'request-changes') {
@@ -169,17 +169,11 @@ function Detail({ id, onBack, onAudit }: { id: string; onBack: () => void; onAud
       setNotice('请先填写原因（至少 2 个字）')
       return
     }
-    setBusy(true)
-    setNotice(null)
-    try {
+    await run(async () => {
       const next = kind === 'approve' ? await ops.approve(id) : kind === 'reject' ? await ops.reject(id, reason.trim()) : await ops.requestChanges(id, reason.trim())
       setA(next)
       setNotice(`已处理：${STATUS_TEXT[next.status] ?? next.status}`)
-    } catch (err) {
-      setNotice(errorText(err))
-    } finally {
-      setBusy(false)
-    }
+    })
   }
 
   async function show(field: 'realName' | 'idNumber') {
@@ -187,7 +181,7 @@ function Detail({ id, onBack, onAudit }: { id: string; onBack: () => void; onAud
       const r = await ops.reveal(id, field)
       setRevealed((v) => ({ ...v, [field]: r.value }))
     } catch (err) {
-      setNotice(errorText(err))
+      setNotice(errorMessage(err))
     }
   }
 
@@ -196,7 +190,7 @@ function Detail({ id, onBack, onAudit }: { id: string; onBack: () => void; onAud
       const url = await ops.fileDataUrl(fileId, mime)
       setImages((m) => ({ ...m, [fileId]: url }))
     } catch (err) {
-      setNotice(errorText(err))
+      setNotice(errorMessage(err))
     }
   }
 
@@ -262,7 +256,7 @@ function Audit({ subjectType, subjectId }: { subjectType?: string; subjectId?: s
       setCursor(page.nextCursor)
       setError(null)
     } catch (err) {
-      setError(errorText(err))
+      setError(errorMessage(err))
     }
   }
   useEffect(() => void load(), [])

@@ -1,10 +1,12 @@
 import { useEffect, useState } from 'react'
 import { Input, Text, View } from '@tarojs/components'
 import { formatFen, topicLabel, type Topic } from '@qingting/shared'
+import { errorMessage } from '../../services/api'
 import { ORDER_STATUS_LABELS, orderStatusLabel, parseYuanToFen, orderSummary } from '../../utils/orders'
 import * as ops from './ops-api'
 import { recordCells, when } from './order-format'
-import { errorText, usePagedList } from './use-paged-list'
+import { usePagedList } from './use-paged-list'
+import { useSubmit } from '../../components/use-submit'
 
 const FINANCE_ROLES = ['FINANCE', 'ADMIN']
 
@@ -57,25 +59,16 @@ function OrderSearch({ onOpen }: { onOpen: (id: string) => void }) {
 
 function LedgerCheckButton() {
   const [result, setResult] = useState<ops.LedgerCheck | null>(null)
-  const [error, setError] = useState<string | null>(null)
-  const [busy, setBusy] = useState(false)
-  async function run() {
-    if (busy) return
-    setBusy(true)
-    setError(null)
-    try {
-      setResult(await ops.checkLedger())
-    } catch (err) {
+  const { busy, message: error, run } = useSubmit()
+  const check = () =>
+    run(async () => {
       setResult(null)
-      setError(errorText(err))
-    } finally {
-      setBusy(false)
-    }
-  }
+      setResult(await ops.checkLedger())
+    })
   const { ok, ...rest } = result ?? { ok: false }
   return (
     <View className='ops-ledger-check'>
-      <Text className='ops__btn ops__btn--plain ops-ledger-check-run' onClick={() => void run()}>{busy ? '核对中…' : '账本核对'}</Text>
+      <Text className='ops__btn ops__btn--plain ops-ledger-check-run' onClick={() => void check()}>{busy ? '核对中…' : '账本核对'}</Text>
       {error && <Text className='ops__error'>{error}</Text>}
       {result && (
         <View className='ops-ledger-check-result' data-ok={String(ok)}>
@@ -92,10 +85,9 @@ function OrderDetail({ id, roles, onBack }: { id: string; roles: string[]; onBac
   const [error, setError] = useState<string | null>(null)
   const [amount, setAmount] = useState('')
   const [reason, setReason] = useState('')
-  const [busy, setBusy] = useState(false)
-  const [notice, setNotice] = useState<string | null>(null)
+  const { busy, message: notice, setMessage: setNotice, run } = useSubmit()
 
-  const load = () => ops.fetchOrder(id).then((d) => { setO(d); setError(null) }, (err) => setError(errorText(err)))
+  const load = () => ops.fetchOrder(id).then((d) => { setO(d); setError(null) }, (err) => setError(errorMessage(err)))
   useEffect(() => void load(), [id])
 
   if (error && !o) return <View><Text className='ops__error'>{error}</Text><Text className='ops__btn ops__btn--plain' onClick={onBack}>返回</Text></View>
@@ -110,19 +102,13 @@ function OrderDetail({ id, roles, onBack }: { id: string; roles: string[]; onBac
     if (fen === null) return setNotice('请输入退款金额（元），如 30 或 12.5')
     if (fen > refundable) return setNotice(`退款金额不能超过可退金额 ${formatFen(refundable)}`)
     if (reason.trim().length < 2) return setNotice('请填写退款原因（至少 2 个字）')
-    setBusy(true)
-    setNotice(null)
-    try {
+    await run(async () => {
       await ops.refundOrder(o.id, fen, reason.trim())
       setNotice(`已提交退款 ${formatFen(fen)}`)
       setAmount('')
       setReason('')
       await load()
-    } catch (err) {
-      setNotice(errorText(err))
-    } finally {
-      setBusy(false)
-    }
+    })
   }
 
   return (

@@ -1,10 +1,11 @@
 import { useEffect, useState } from 'react'
 import { Input, Text, View } from '@tarojs/components'
 import { formatFen } from '@qingting/shared'
+import { errorMessage } from '../../services/api'
 import { PAYOUT_STATUS_LABELS } from '../../services/earnings'
 import { recordCells, when } from './order-format'
 import * as api from './payouts-api'
-import { errorText, usePagedList } from './use-paged-list'
+import { usePagedList } from './use-paged-list'
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const statusLabel = (s: string) => PAYOUT_STATUS_LABELS[s as keyof typeof PAYOUT_STATUS_LABELS] ?? s
@@ -62,7 +63,7 @@ function PayoutDetail({ id, onBack }: { id: string; onBack: () => void }) {
   const [p, setP] = useState<api.OpsPayoutDetail | null>(null)
   const [error, setError] = useState<string | null>(null)
   useEffect(() => {
-    api.fetchPayout(id).then(setP, (err) => setError(errorText(err)))
+    api.fetchPayout(id).then(setP, (err) => setError(errorMessage(err)))
   }, [id])
 
   if (error) return <View><Text className='ops__error'>{error}</Text><Text className='ops__btn ops__btn--plain' onClick={onBack}>返回</Text></View>

@@ -5,7 +5,8 @@ import { orderStatusLabel, parseYuanToFen } from '../../utils/orders'
 import { END_REASON_LABELS, durationLabel } from '../../pages/messages/session-format'
 import * as ops from './ops-api'
 import { when } from './order-format'
-import { errorText, usePagedList } from './use-paged-list'
+import { usePagedList } from './use-paged-list'
+import { useSubmit } from '../../components/use-submit'
 
 /** The safety and feedback queues of the ops console: crisis alerts, reports, disputes. */
 
@@ -57,20 +58,11 @@ function QueueFrame<T extends { id: string }>(props: {
 /** A note and the decision buttons of an open item; the note is required when `noteMin` > 0. */
 function DecisionForm(props: { kind: string; placeholder: string; noteMin: number; actions: { key: string; label: string; danger?: boolean }[]; onDecide: (key: string, note: string) => Promise<void> }) {
   const [note, setNote] = useState('')
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string | null>(null)
+  const { busy, message: error, setMessage: setError, run } = useSubmit()
   async function decide(key: string) {
     if (busy) return
     if (note.trim().length < props.noteMin) return setError(`请填写说明（至少 ${props.noteMin} 个字）`)
-    setBusy(true)
-    setError(null)
-    try {
-      await props.onDecide(key, note.trim())
-    } catch (err) {
-      setError(errorText(err))
-    } finally {
-      setBusy(false)
-    }
+    await run(() => props.onDecide(key, note.trim()))
   }
   return (
     <View className={`ops-${props.kind}-form`}>

@@ -1,9 +1,7 @@
 import { useEffect, useState } from 'react'
-import { ApiError } from '../../services/api'
+import { errorMessage } from '../../services/api'
 
 /** What the console shows for a failed call. */
-export const errorText = (err: unknown) => (err instanceof ApiError || err instanceof Error ? err.message : '网络异常')
-
 /**
  * A cursor-paged console list: `load()` reads the first page again (with the filters `fetchPage`
  * closes over now), `load(true)` appends the next one; read again whenever `deps` change. A throw
@@ -22,7 +20,7 @@ export function usePagedList<T extends { id: string }>(fetchPage: (cursor: strin
       setCursor(page.nextCursor)
       setError(null)
     } catch (err) {
-      setError(errorText(err))
+      setError(errorMessage(err))
     }
   }
   // eslint-disable-next-line react-hooks/exhaustive-deps

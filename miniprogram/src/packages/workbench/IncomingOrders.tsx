@@ -2,15 +2,13 @@ import { Image, Input, Text, View } from '@tarojs/components'
 import Taro, { useDidHide, useDidShow } from '@tarojs/taro'
 import { useEffect, useRef, useState } from 'react'
 import { formatFen, topicLabel, type Topic } from '@qingting/shared'
-import { ApiError, assetUrl } from '../../services/api'
+import { assetUrl, errorMessage } from '../../services/api'
 import { acceptOrder, declineOrder, fetchOrders, type OrderView } from '../../services/orders'
 import { formatCountdown, msLeft, newIds, orderSummary } from '../../utils/orders'
 import { playChime } from './chime'
 
 export const INCOMING_REFRESH_MS = 10_000
 const DECLINE_REASONS = ['当前时段无法服务', '话题不在我的擅长范围', '身体不适，暂停接单']
-const msg = (err: unknown) => (err instanceof ApiError || err instanceof Error ? err.message : '网络异常，请稍后再试')
-
 /**
  * 待接单: paid orders waiting for this listener, refreshed every 10 s while the workbench is
  * shown, with a chime when one arrives that was not there before. Accept, or decline with a
@@ -38,7 +36,7 @@ export function IncomingOrders() {
       setItems(page.items)
       setError(null)
     } catch (err) {
-      setError(msg(err))
+      setError(errorMessage(err))
     }
   }
 
@@ -69,7 +67,7 @@ export function IncomingOrders() {
       setNotice(`已接单：${o.talker.alias}`)
       Taro.showToast({ title: '已接单', icon: 'success' })
     } catch (err) {
-      setNotice(msg(err))
+      setNotice(errorMessage(err))
     } finally {
       setBusy(null)
       void refresh()
@@ -87,7 +85,7 @@ export function IncomingOrders() {
       setReason('')
       setNotice('已拒绝，款项将全额退还给倾诉者')
     } catch (err) {
-      setNotice(msg(err))
+      setNotice(errorMessage(err))
     } finally {
       setBusy(null)
       void refresh()

@@ -1,12 +1,10 @@
 import { Input, Picker, Text, View } from '@tarojs/components'
 import { useEffect, useState } from 'react'
 import { formatFen, MAX_ACTIVE_PACKAGES, packagePriceBounds, topicLabel, type ServiceType, type Topic, type WorkbenchView } from '@qingting/shared'
-import { ApiError } from '../../services/api'
+import { errorMessage } from '../../services/api'
 import { fetchMyPackages, offerPackage, takePackageOffSale, type TopicPackage } from '../../services/orders'
 import { offeredServiceTypes, SERVICE_TYPE_LABELS } from '../../utils/orders'
 import { PACKAGE_MINUTE_CHOICES, packageFromInputs } from './editor'
-
-const msg = (err: unknown) => (err instanceof ApiError || err instanceof Error ? err.message : '网络异常，请稍后再试')
 
 /**
  * 主题套餐 in the workbench: the packages on sale and a form to add one (one of my topics, a
@@ -22,7 +20,7 @@ export function TopicPackages({ workbench, onNotice }: { workbench: WorkbenchVie
   const [minutes, setMinutes] = useState<number>(60)
   const [price, setPrice] = useState('')
 
-  const reload = () => fetchMyPackages().then(setItems, (err) => onNotice(msg(err)))
+  const reload = () => fetchMyPackages().then(setItems, (err) => onNotice(errorMessage(err)))
   useEffect(() => void reload(), [])
 
   const bounds = packagePriceBounds(workbench.tier, minutes)
@@ -31,13 +29,13 @@ export function TopicPackages({ workbench, onNotice }: { workbench: WorkbenchVie
     if (!parsed.ok) return onNotice(parsed.problems.join('；'))
     offerPackage(parsed.body).then(
       () => { setPrice(''); onNotice('套餐已上架'); void reload() },
-      (err) => onNotice(msg(err)),
+      (err) => onNotice(errorMessage(err)),
     )
   }
   const takeOff = (id: string) =>
     takePackageOffSale(id).then(
       () => { onNotice('套餐已下架，已售出的时长仍可使用'); void reload() },
-      (err) => onNotice(msg(err)),
+      (err) => onNotice(errorMessage(err)),
     )
 
   return (

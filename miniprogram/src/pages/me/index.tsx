@@ -1,15 +1,11 @@
 import { useState } from 'react'
 import { Image, Input, Text, View } from '@tarojs/components'
 import Taro, { useDidShow } from '@tarojs/taro'
-import { ApiError, assetUrl } from '../../services/api'
+import { assetUrl, errorMessage } from '../../services/api'
 import { changeAlias, deleteAccount, fetchMe, loginAgain, logout, meEntries, shuffleAvatar, type Me } from '../../services/me'
 import './index.scss'
 
 type State = { kind: 'loading' } | { kind: 'error'; message: string } | { kind: 'signedOut' } | { kind: 'ready'; me: Me }
-
-function messageOf(err: unknown): string {
-  return err instanceof ApiError ? err.message : '网络异常，请稍后再试'
-}
 
 export default function MePage() {
   const [state, setState] = useState<State>({ kind: 'loading' })
@@ -20,7 +16,7 @@ export default function MePage() {
     try {
       setState({ kind: 'ready', me: await action() })
     } catch (err) {
-      setState({ kind: 'error', message: messageOf(err) })
+      setState({ kind: 'error', message: errorMessage(err) })
     }
   }
 
@@ -36,7 +32,7 @@ export default function MePage() {
       setEditing(null)
       if (done) Taro.showToast({ title: done, icon: 'success' })
     } catch (err) {
-      Taro.showToast({ title: messageOf(err), icon: 'none' })
+      Taro.showToast({ title: errorMessage(err), icon: 'none' })
     } finally {
       setBusy(false)
     }
@@ -55,7 +51,7 @@ export default function MePage() {
       setState({ kind: 'signedOut' })
       Taro.showToast({ title: '账号已注销', icon: 'none' })
     } catch (err) {
-      Taro.showToast({ title: messageOf(err), icon: 'none' })
+      Taro.showToast({ title: errorMessage(err), icon: 'none' })
     }
   }
 

@@ -1,6 +1,6 @@
 import { useRef, useState } from 'react'
 import type { SessionView } from '@qingting/shared'
-import { ApiError } from '../../services/api'
+import { errorMessage } from '../../services/api'
 import { fetchSessions } from '../../services/sessions'
 import { appendUnique } from '../../utils/orders'
 
@@ -33,7 +33,7 @@ export function useSessionLists() {
       setPastCursor(p.nextCursor)
       setError(null)
     } catch (err) {
-      if (gen === generation.current) setError(err instanceof ApiError || err instanceof Error ? err.message : '网络异常')
+      if (gen === generation.current) setError(errorMessage(err))
     }
   }
 
@@ -46,7 +46,7 @@ export function useSessionLists() {
       setPast((prev) => appendUnique(prev, p.items))
       setPastCursor(p.nextCursor)
     } catch (err) {
-      setError(err instanceof ApiError || err instanceof Error ? err.message : '网络异常')
+      setError(errorMessage(err))
     }
   }
 

@@ -2,7 +2,7 @@ import { useState } from 'react'
 import { Image, Input, Text, Textarea, View } from '@tarojs/components'
 import Taro, { useDidShow, useRouter } from '@tarojs/taro'
 import { TOPICS } from '@qingting/shared'
-import { ApiError } from '../../../services/api'
+import { ApiError, errorMessage } from '../../../services/api'
 import { AGE_RANGES, GENDER_OPTIONS, parseTags, SCENARIO_QUESTION, validateApplication } from '../form-rules'
 import { pickImageBase64 } from '../pick-file'
 import { fetchMyApplication, resubmitApplication, submitApplication, uploadFile, type ApplicationForm } from '../vetting-api'
@@ -76,7 +76,7 @@ export default function ApplyForm() {
       Taro.redirectTo({ url: '/packages/apply/index' })
     } catch (err) {
       if (err instanceof ApiError && err.details?.length) setErrors(Object.fromEntries(err.details.map((d) => [d.field, d.problem])))
-      Taro.showToast({ title: err instanceof ApiError ? err.message : '网络异常，请稍后再试', icon: 'none' })
+      Taro.showToast({ title: errorMessage(err), icon: 'none' })
     } finally {
       setBusy(false)
     }

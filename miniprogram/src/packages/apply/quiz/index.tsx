@@ -1,11 +1,9 @@
 import { useState } from 'react'
 import { Text, View } from '@tarojs/components'
 import Taro, { useDidShow } from '@tarojs/taro'
-import { ApiError } from '../../../services/api'
+import { errorMessage } from '../../../services/api'
 import { fetchTraining, startQuiz, submitQuiz, type QuizQuestion, type QuizResult, type TrainingOverview } from '../vetting-api'
 import '../apply.scss'
-
-const message = (err: unknown) => (err instanceof ApiError ? err.message : '网络异常，请稍后再试')
 
 /** The quiz: questions come shuffled from the server, answers are graded there. */
 export default function Quiz() {
@@ -25,7 +23,7 @@ export default function Quiz() {
         setAnswers(o.quiz.openAttempt.questions.map(() => null))
       }
     } catch (err) {
-      setError(message(err))
+      setError(errorMessage(err))
     }
   }
   useDidShow(() => void load())
@@ -39,7 +37,7 @@ export default function Quiz() {
       setAnswers(a.questions.map(() => null))
       setResult(null)
     } catch (err) {
-      Taro.showToast({ title: message(err), icon: 'none' })
+      Taro.showToast({ title: errorMessage(err), icon: 'none' })
     } finally {
       setBusy(false)
     }
@@ -57,7 +55,7 @@ export default function Quiz() {
       setAttempt(null)
       await load()
     } catch (err) {
-      Taro.showToast({ title: message(err), icon: 'none' })
+      Taro.showToast({ title: errorMessage(err), icon: 'none' })
     } finally {
       setBusy(false)
     }

@@ -1,7 +1,7 @@
 import { useState } from 'react'
 import { Text, View } from '@tarojs/components'
 import Taro, { useDidShow } from '@tarojs/taro'
-import { ApiError } from '../../../services/api'
+import { errorMessage } from '../../../services/api'
 import { completeLesson, fetchTraining, type TrainingOverview } from '../vetting-api'
 import '../apply.scss'
 
@@ -16,7 +16,7 @@ export default function Training() {
       setData(await fetchTraining())
       setError(null)
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : '网络异常，请稍后再试')
+      setError(errorMessage(err))
     }
   }
   useDidShow(() => void load())
@@ -27,7 +27,7 @@ export default function Training() {
       setOpen(null)
       await load()
     } catch (err) {
-      Taro.showToast({ title: err instanceof ApiError ? err.message : '网络异常', icon: 'none' })
+      Taro.showToast({ title: errorMessage(err), icon: 'none' })
     }
   }
 

@@ -2,34 +2,25 @@ import { Input, Text, Textarea, View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 import { useState } from 'react'
 import { TOPICS } from '@qingting/shared'
-import { ApiError } from '../../../services/api'
 import { createGroup } from '../../../services/groups'
+import { useSubmit } from '../../../components/use-submit'
 import { createGroupInput, GROUP_CAPACITY_MAX, GROUP_INTRO_MAX, GROUP_NAME_MAX, REFUND_WINDOW_HOURS, type CreateGroupForm } from '../format'
 import '../groups.scss'
-
-const msg = (err: unknown) => (err instanceof ApiError || err instanceof Error ? err.message : '网络异常，请稍后再试')
 
 /** 创建群组 (`packages/groups/create/index`, SENIOR listeners): name, intro, topic, prices per term, capacity; then operator review. */
 export default function GroupCreate() {
   const [form, setForm] = useState<CreateGroupForm>({ name: '', intro: '', topic: '', price30: '', price90: '', price365: '', capacity: '50' })
-  const [error, setError] = useState<string | null>(null)
-  const [busy, setBusy] = useState(false)
+  const { busy, message: error, setMessage: setError, run } = useSubmit()
   const set = (k: keyof CreateGroupForm) => (e: { detail: { value: string } }) => setForm((f) => ({ ...f, [k]: e.detail.value }))
 
   async function submit() {
     if (busy) return
     const r = createGroupInput(form)
     if (!r.ok) return setError(r.error)
-    setBusy(true)
-    setError(null)
-    try {
+    await run(async () => {
       const g = await createGroup(r.input)
       await Taro.redirectTo({ url: `/packages/groups/detail/index?id=${encodeURIComponent(g.id)}` })
-    } catch (err) {
-      setError(msg(err))
-    } finally {
-      setBusy(false)
-    }
+    })
   }
 
   return (

@@ -2,9 +2,10 @@ import { Image, Text, View } from '@tarojs/components'
 import Taro, { useDidShow, useRouter } from '@tarojs/taro'
 import { useRef, useState } from 'react'
 import { topicLabel } from '@qingting/shared'
-import { ApiError, assetUrl } from '../../../services/api'
+import { assetUrl, errorMessage } from '../../../services/api'
 import { fetchGroup, joinGroup, leaveGroup, renewGroup, type GroupView, type TermDays } from '../../../services/groups'
 import { fetchMe } from '../../../services/me'
+import { useSubmit } from '../../../components/use-submit'
 import { openGroupRoom, payGroupOrder, settlePayReturn } from '../checkout'
 import {
   dateTimeLabel,
@@ -21,8 +22,6 @@ import {
 } from '../format'
 import '../groups.scss'
 
-const msg = (err: unknown) => (err instanceof ApiError || err instanceof Error ? err.message : '网络异常，请稍后再试')
-
 type Load = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; group: GroupView; meId: string }
 
 /**
@@ -36,8 +35,7 @@ export default function GroupDetail() {
   const id = params.id ? decodeURIComponent(params.id) : ''
   const [load, setLoad] = useState<Load>({ status: 'loading' })
   const [term, setTerm] = useState<TermDays | null>(null)
-  const [busy, setBusy] = useState(false)
-  const [notice, setNotice] = useState<string | null>(null)
+  const { busy, message: notice, setMessage: setNotice, run } = useSubmit()
   const [confirmLeave, setConfirmLeave] = useState(false)
   const [now, setNow] = useState(() => Date.now())
   const payReturn = useRef(true)
@@ -51,7 +49,7 @@ export default function GroupDetail() {
       setNow(Date.now())
       setTerm((t) => t ?? termOptions(group)[0]?.termDays ?? null)
     } catch (err) {
-      setLoad({ status: 'error', message: msg(err) })
+      setLoad({ status: 'error', message: errorMessage(err) })
     }
   }
 
@@ -82,37 +80,24 @@ export default function GroupDetail() {
   /** Join or renew (the server prices the term and holds a seat), or pay a held seat's order again. */
   async function checkout(kind: 'join' | 'renew' | 'resume') {
     if (busy || (!chosen && kind !== 'resume')) return
-    setBusy(true)
-    setNotice(null)
-    try {
+    const ok = await run(async () => {
       const orderId = kind === 'resume' ? m!.orderId : (await (kind === 'join' ? joinGroup : renewGroup)(g.id, chosen!.termDays)).order.id
       const outcome = await payGroupOrder(g.id, orderId)
       if (outcome === 'redirected') return
       setNotice(outcome === 'paid' ? (kind === 'join' ? '加入成功' : '续费成功') : '已取消支付，名额将在支付期限后释放')
       await reload()
-    } catch (err) {
-      setNotice(msg(err))
-      void reload()
-    } finally {
-      setBusy(false)
-    }
+    })
+    if (!ok) void reload()
   }
 
-  async function leave() {
-    if (busy) return
-    setBusy(true)
-    try {
+  const leave = () =>
+    run(async () => {
       const refund = refundable(m, Date.now())
       await leaveGroup(g.id, refund)
       setConfirmLeave(false)
       setNotice(refund ? '已退出群组，费用将原路全额退回' : '已退出群组')
       await reload()
-    } catch (err) {
-      setNotice(msg(err))
-    } finally {
-      setBusy(false)
-    }
-  }
+    })
 
   const termPicker = (
     <View className='group-terms'>

@@ -2,15 +2,13 @@ import { Image, Text, View } from '@tarojs/components'
 import Taro, { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/taro'
 import { useEffect, useRef, useState } from 'react'
 import { TOPICS, topicLabel, type Topic } from '@qingting/shared'
-import { ApiError, assetUrl } from '../../../services/api'
+import { assetUrl, errorMessage } from '../../../services/api'
 import { fetchGroups, type GroupView } from '../../../services/groups'
 import { fetchMe } from '../../../services/me'
 import { appendUnique } from '../../../utils/orders'
 import { openGroup } from '../checkout'
 import { priceFromLabel, seatsLabel } from '../format'
 import '../groups.scss'
-
-const msg = (err: unknown) => (err instanceof ApiError || err instanceof Error ? err.message : '网络异常，请稍后再试')
 
 /** 付费群组 (subpackage `packages/groups`, `?topic=`): open groups by topic; SENIOR listeners can create one. */
 export default function GroupList() {
@@ -30,7 +28,7 @@ export default function GroupList() {
       setCursor(page.nextCursor)
       setError(null)
     } catch (err) {
-      if (gen === generation.current) setError(msg(err))
+      if (gen === generation.current) setError(errorMessage(err))
     }
   }
 

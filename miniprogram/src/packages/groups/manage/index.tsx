@@ -1,12 +1,12 @@
 import { Image, Text, Textarea, View } from '@tarojs/components'
 import { useDidShow, useRouter } from '@tarojs/taro'
 import { useState } from 'react'
-import { ApiError, assetUrl } from '../../../services/api'
+import { assetUrl, errorMessage } from '../../../services/api'
 import { fetchGroup, fetchMembers, muteMember, removeMember, setAnnouncement, unmuteMember, type GroupMemberView, type GroupView } from '../../../services/groups'
 import { dateTimeLabel, GROUP_STATUS_LABELS, MEMBERSHIP_STATUS_LABELS, MUTE_CHOICES, mutedLabel, seatsLabel } from '../format'
+import { useSubmit } from '../../../components/use-submit'
 import '../groups.scss'
 
-const msg = (err: unknown) => (err instanceof ApiError || err instanceof Error ? err.message : '网络异常，请稍后再试')
 const ANNOUNCEMENT_MAX = 500
 
 type Pick_ = { kind: 'mute' | 'remove'; member: GroupMemberView } | null
@@ -22,8 +22,7 @@ export default function GroupManage() {
   const [members, setMembers] = useState<GroupMemberView[] | null>(null)
   const [text, setText] = useState('')
   const [error, setError] = useState<string | null>(null)
-  const [notice, setNotice] = useState<string | null>(null)
-  const [busy, setBusy] = useState(false)
+  const { busy, message: notice, setMessage: setNotice, run: submit } = useSubmit()
   const [picked, setPicked] = useState<Pick_>(null)
 
   async function reload() {
@@ -34,26 +33,18 @@ export default function GroupManage() {
       setMembers(list)
       setError(null)
     } catch (err) {
-      setError(msg(err))
+      setError(errorMessage(err))
     }
   }
   useDidShow(() => void (id && reload()))
 
-  async function act(label: string, run: () => Promise<unknown>) {
-    if (busy) return
-    setBusy(true)
-    setNotice(null)
-    try {
-      await run()
+  const act = (label: string, action: () => Promise<unknown>) =>
+    submit(async () => {
+      await action()
       setNotice(label)
       setPicked(null)
       await reload()
-    } catch (err) {
-      setNotice(msg(err))
-    } finally {
-      setBusy(false)
-    }
-  }
+    })
 
   if (!id) return <View className='groups-state'>找不到这个群组</View>
   if (error && !group) return <View className='groups-state groups-state--error' onClick={() => void reload()}>{error}，点击重试</View>

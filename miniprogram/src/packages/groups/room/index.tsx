@@ -2,7 +2,7 @@ import { ScrollView, Text, View } from '@tarojs/components'
 import Taro, { useRouter } from '@tarojs/taro'
 import { useEffect, useRef, useState } from 'react'
 import type { MessageView } from '@qingting/shared'
-import { ApiError } from '../../../services/api'
+import { errorMessage } from '../../../services/api'
 import { fetchGroup, type GroupView } from '../../../services/groups'
 import { fetchMe } from '../../../services/me'
 import type { PendingSend, RealtimeClient, RealtimeStatus } from '../../../services/realtime'
@@ -13,7 +13,6 @@ import { announcementFrom, groupChatLines, groupRetentionText, memberState, mute
 import '../../session/session.scss'
 import '../groups.scss'
 
-const msg = (err: unknown) => (err instanceof ApiError || err instanceof Error ? err.message : '网络异常，请稍后再试')
 /** Retention window the notice states (CHAT_RETENTION_HOURS on the server, 72 by default). */
 const RETENTION_HOURS = 72
 
@@ -69,7 +68,7 @@ export default function GroupRoom() {
         c.subscribe(g.conversationId, 0)
         c.connect()
       },
-      (err) => !cancelled && setLoad({ status: 'error', message: msg(err) }),
+      (err) => !cancelled && setLoad({ status: 'error', message: errorMessage(err) }),
     )
     return () => {
       cancelled = true

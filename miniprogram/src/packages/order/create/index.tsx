@@ -2,7 +2,7 @@ import { Button, Text, View } from '@tarojs/components'
 import Taro, { useRouter } from '@tarojs/taro'
 import { useEffect, useState } from 'react'
 import { formatFen, ORDER_ID_PLACEHOLDER, topicLabel, type ListenerProfileView, type ServiceType, type Topic } from '@qingting/shared'
-import { ApiError } from '../../../services/api'
+import { errorMessage } from '../../../services/api'
 import { fetchListenerProfile } from '../../../services/listeners'
 import { checkoutOrder, fetchPackageBalances, fetchPackages, type OrderView, type PackageBalance, type PayParams, type TopicPackage } from '../../../services/orders'
 import { payReturnUrl, payWith } from '../../../platform/pay'
@@ -10,7 +10,6 @@ import { clampUnits, MAX_UNITS, MIN_UNITS, offeredServiceTypes, priceBreakdown, 
 import '../order.scss'
 
 type Load = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; profile: ListenerProfileView; packages: TopicPackage[]; balances: PackageBalance[] }
-const msg = (err: unknown) => (err instanceof ApiError || err instanceof Error ? err.message : '网络异常，请稍后再试')
 const detailUrl = (id: string, extra = '') => `/packages/order/detail/index?id=${encodeURIComponent(id)}${extra}`
 
 /**
@@ -45,7 +44,7 @@ export default function CreateOrder() {
         setServiceType((cur) => cur ?? offeredServiceTypes(profile.prices)[0] ?? null)
         setTopic((cur) => cur ?? profile.topics[0] ?? null)
       },
-      (err) => setLoad({ status: 'error', message: msg(err) }),
+      (err) => setLoad({ status: 'error', message: errorMessage(err) }),
     )
   }
   useEffect(() => {
@@ -89,7 +88,7 @@ export default function CreateOrder() {
       setCreated(order)
     } catch (err) {
       // Nothing was written (a failed prepay writes no order): the talker can simply try again.
-      setError(msg(err))
+      setError(errorMessage(err))
       setBusy(false)
       return
     }
@@ -104,7 +103,7 @@ export default function CreateOrder() {
       await Taro.redirectTo({ url: detailUrl(order.id) })
     } catch (err) {
       // The order exists and can be paid from its detail page until it expires.
-      Taro.showToast({ title: msg(err), icon: 'none' })
+      Taro.showToast({ title: errorMessage(err), icon: 'none' })
       await Taro.redirectTo({ url: detailUrl(order.id) })
     } finally {
       setBusy(false)

@@ -2,15 +2,14 @@ import { Button, Image, Text, View } from '@tarojs/components'
 import Taro, { useDidHide, useDidShow, useRouter } from '@tarojs/taro'
 import { useEffect, useRef, useState } from 'react'
 import { formatFen, topicLabel, type Topic } from '@qingting/shared'
-import { ApiError, assetUrl } from '../../../services/api'
+import { assetUrl, errorMessage } from '../../../services/api'
 import { cancelOrder, fetchOrder, fetchPackageBalances, syncOrder, type OrderView, type PackageBalance } from '../../../services/orders'
 import { pay, payReturnUrl, takePayReturn } from '../../../platform/pay'
+import { useSubmit } from '../../../components/use-submit'
 import { activeCountdown, canCancel, formatCountdown, msLeft, orderStatusLabel, orderStatusTone, orderSummary, shortTime } from '../../../utils/orders'
 import '../order.scss'
 
 type Load = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; order: OrderView }
-const msg = (err: unknown) => (err instanceof ApiError || err instanceof Error ? err.message : '网络异常，请稍后再试')
-
 /**
  * 订单详情 (subpackage `packages/order`, `?id=`): status, amounts, the pay-by / accept-by
  * countdown, pay again or cancel where allowed, the transition history. Coming back from the
@@ -21,8 +20,7 @@ export default function OrderDetail() {
   const id = params.id ? decodeURIComponent(params.id) : ''
   const [load, setLoad] = useState<Load>({ status: 'loading' })
   const [now, setNow] = useState(() => Date.now())
-  const [busy, setBusy] = useState(false)
-  const [notice, setNotice] = useState<string | null>(null)
+  const { busy, message: notice, setMessage: setNotice, run } = useSubmit()
   const payReturn = useRef(takePayReturn(params as Record<string, string | undefined>))
   const ticker = useRef<ReturnType<typeof setInterval> | null>(null)
   const expiredFor = useRef<string | null>(null)
@@ -34,7 +32,7 @@ export default function OrderDetail() {
     try {
       show(await fetchOrder(id))
     } catch (err) {
-      if (!quiet) setLoad({ status: 'error', message: msg(err) })
+      if (!quiet) setLoad({ status: 'error', message: errorMessage(err) })
     }
   }
 
@@ -100,37 +98,24 @@ export default function OrderDetail() {
 
   const o = load.order
 
-  async function onPay() {
-    if (busy) return
-    setBusy(true)
-    setNotice(null)
-    try {
+  const onPay = () =>
+    run(async () => {
       const outcome = await pay(o.id, payReturnUrl(o.id))
       if (outcome === 'redirected') return
       if (outcome === 'cancelled') setNotice('已取消支付')
       await reload(true)
-    } catch (err) {
-      setNotice(msg(err))
-    } finally {
-      setBusy(false)
-    }
-  }
+    })
 
   async function onCancel() {
     if (busy) return
     const paid = o.status === 'PAID'
     const { confirm } = await Taro.showModal({ title: '取消订单', content: paid ? '倾听者还未接单，取消后将全额退款。确定取消吗？' : '确定取消这个订单吗？', confirmText: '取消订单', cancelText: '再想想' })
     if (!confirm) return
-    setBusy(true)
-    try {
+    const cancelled = await run(async () => {
       show(await cancelOrder(o.id, '用户取消'))
       setNotice(paid ? '已取消，退款将原路返回' : '订单已取消')
-    } catch (err) {
-      setNotice(msg(err))
-      void reload(true)
-    } finally {
-      setBusy(false)
-    }
+    })
+    if (!cancelled) void reload(true)
   }
 
   const peer = o.myRole === 'talker' ? o.listener : o.talker

@@ -2,9 +2,10 @@ import { Text, Textarea, View } from '@tarojs/components'
 import Taro, { useRouter } from '@tarojs/taro'
 import { useEffect, useState } from 'react'
 import { REVIEW_TAGS, type ReviewView, type SessionView } from '@qingting/shared'
+import { errorMessage } from '../../../services/api'
 import { fetchSession, reviewSession } from '../../../services/sessions'
+import { useSubmit } from '../../../components/use-submit'
 import { REVIEW_MAX_TAGS, REVIEW_TEXT_MAX } from '../format'
-import { errorText } from '../room/useRoom'
 import '../session.scss'
 
 const STAR_WORDS = ['', '很不满意', '不满意', '一般', '满意', '非常满意']
@@ -17,29 +18,20 @@ export default function Review() {
   const [stars, setStars] = useState(5)
   const [tags, setTags] = useState<string[]>([])
   const [text, setText] = useState('')
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string | null>(null)
+  const { busy, message: error, setMessage: setError, run } = useSubmit()
   const [done, setDone] = useState<ReviewView | null>(null)
 
   useEffect(() => {
-    if (id) fetchSession(id).then(setSession, (err) => setError(errorText(err)))
+    if (id) fetchSession(id).then(setSession, (err) => setError(errorMessage(err)))
   }, [id])
 
   const toggle = (t: string) => setTags((cur) => (cur.includes(t) ? cur.filter((x) => x !== t) : cur.length >= REVIEW_MAX_TAGS ? cur : [...cur, t]))
 
-  async function submit() {
-    if (busy) return
-    setBusy(true)
-    setError(null)
-    try {
+  const submit = () =>
+    run(async () => {
       setDone(await reviewSession(id, { stars, tags, text: text.trim() || undefined }))
       Taro.showToast({ title: '感谢你的评价', icon: 'success' }).catch(() => undefined)
-    } catch (err) {
-      setError(errorText(err))
-    } finally {
-      setBusy(false)
-    }
-  }
+    })
 
   if (!id) return <View className='room__state'>找不到这个会话</View>
   if (done || session?.reviewed) {

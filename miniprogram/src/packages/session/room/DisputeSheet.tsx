@@ -1,12 +1,13 @@
 import { Text, Textarea } from '@tarojs/components'
 import { useState } from 'react'
 import { disputeSession } from '../../../services/sessions'
-import { Sheet, SheetSubmit, useSheetSubmit } from './Sheet'
+import { useSubmit } from '../../../components/use-submit'
+import { Sheet, SheetSubmit } from './Sheet'
 
 /** 申诉 (the talker, within the dispute window): the reason; an operator decides none / partial / full refund. */
 export function DisputeSheet(props: { sessionId: string; onClose: () => void; onDone: () => void }) {
   const [reason, setReason] = useState('')
-  const { busy, error, setError, run } = useSheetSubmit()
+  const { busy, message: error, setMessage: setError, run } = useSubmit()
 
   function submit() {
     if (reason.trim().length < 2) return setError('请写下申诉原因（至少 2 个字）')

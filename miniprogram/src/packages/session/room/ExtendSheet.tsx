@@ -5,7 +5,8 @@ import { extendSession } from '../../../services/sessions'
 import { UNIT_MINUTES } from '../../../utils/orders'
 import { EXTEND_UNIT_CHOICES } from '../format'
 import { payInRoom } from '../paying'
-import { Sheet, SheetSubmit, useSheetSubmit } from './Sheet'
+import { useSubmit } from '../../../components/use-submit'
+import { Sheet, SheetSubmit } from './Sheet'
 
 /**
  * 续时: pick units → the server creates the EXTENSION order (its price) → pay it. The session's
@@ -14,7 +15,7 @@ import { Sheet, SheetSubmit, useSheetSubmit } from './Sheet'
  */
 export function ExtendSheet(props: { sessionId: string; unitPriceFen: number | null; onClose: () => void; onNotice: (text: string) => void }) {
   const [units, setUnits] = useState(1)
-  const { busy, error, run } = useSheetSubmit()
+  const { busy, message: error, run } = useSubmit()
 
   function submit() {
     void run(async () => {

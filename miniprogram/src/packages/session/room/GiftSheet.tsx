@@ -1,16 +1,17 @@
 import { Text, View } from '@tarojs/components'
 import { useEffect, useState } from 'react'
 import { formatFen } from '@qingting/shared'
+import { errorMessage } from '../../../services/api'
 import { fetchGifts, sendGift, type GiftView } from '../../../services/sessions'
 import { payInRoom } from '../paying'
-import { Sheet, SheetSubmit, useSheetSubmit } from './Sheet'
-import { errorText } from './useRoom'
+import { useSubmit } from '../../../components/use-submit'
+import { Sheet, SheetSubmit } from './Sheet'
 
 /** 送礼物: the catalogue → the server creates the GIFT order → pay it. */
 export function GiftSheet(props: { sessionId: string; peerAlias: string; onClose: () => void; onNotice: (text: string) => void }) {
   const [gifts, setGifts] = useState<GiftView[] | null>(null)
   const [chosen, setChosen] = useState<string | null>(null)
-  const { busy, error, setError, run } = useSheetSubmit()
+  const { busy, message: error, setMessage: setError, run } = useSubmit()
 
   useEffect(() => {
     fetchGifts().then(
@@ -18,7 +19,7 @@ export function GiftSheet(props: { sessionId: string; peerAlias: string; onClose
         setGifts(list)
         setChosen(list[0]?.code ?? null)
       },
-      (err) => setError(errorText(err)),
+      (err) => setError(errorMessage(err)),
     )
   }, [])
 

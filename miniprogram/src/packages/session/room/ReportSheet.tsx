@@ -2,13 +2,14 @@ import { Text, Textarea, View } from '@tarojs/components'
 import { useState } from 'react'
 import { reportSession } from '../../../services/sessions'
 import { REPORT_REASONS } from '../format'
-import { Sheet, SheetSubmit, useSheetSubmit } from './Sheet'
+import { useSubmit } from '../../../components/use-submit'
+import { Sheet, SheetSubmit } from './Sheet'
 
 /** 举报: a reason and optional detail; the server keeps this chat (no shredding) until an operator resolves it. */
 export function ReportSheet(props: { sessionId: string; initialReason?: string; onClose: () => void; onDone: () => void }) {
   const [reason, setReason] = useState<string>(props.initialReason ?? '')
   const [detail, setDetail] = useState('')
-  const { busy, error, setError, run } = useSheetSubmit()
+  const { busy, message: error, setMessage: setError, run } = useSubmit()
 
   function submit() {
     if (!reason) return setError('请选择举报原因')

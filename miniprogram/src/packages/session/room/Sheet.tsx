@@ -1,6 +1,5 @@
 import { Text, View } from '@tarojs/components'
-import { useState, type PropsWithChildren } from 'react'
-import { errorText } from './useRoom'
+import type { PropsWithChildren } from 'react'
 
 /** A bottom sheet over the room: a mask that closes it, a title, the content. */
 export function Sheet(props: PropsWithChildren<{ title: string; className?: string; onClose: () => void }>) {
@@ -16,28 +15,6 @@ export function Sheet(props: PropsWithChildren<{ title: string; className?: stri
       </View>
     </View>
   )
-}
-
-/**
- * A sheet's submit: one at a time (`busy`), and what went wrong shown in the sheet (`error`, in
- * the API's words). `run` clears the error, runs `action` and keeps its failure as the error.
- */
-export function useSheetSubmit() {
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string | null>(null)
-  async function run(action: () => Promise<void>): Promise<void> {
-    if (busy) return
-    setBusy(true)
-    setError(null)
-    try {
-      await action()
-    } catch (err) {
-      setError(errorText(err))
-    } finally {
-      setBusy(false)
-    }
-  }
-  return { busy, error, setError, run }
 }
 
 /** The error (if any) and the submit button at the foot of a sheet; `buttonClass` names the button for tests and styles. */

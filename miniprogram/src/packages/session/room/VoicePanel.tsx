@@ -3,8 +3,8 @@ import Taro from '@tarojs/taro'
 import { useState } from 'react'
 import type { VoiceCallView } from '@qingting/shared'
 import { callVoice } from '../../../services/sessions'
+import { useSubmit } from '../../../components/use-submit'
 import { shortTime } from '../../../utils/orders'
-import { errorText } from './useRoom'
 
 /**
  * VOICE sessions: bind the call through the provider (privacy number or RTC room) and show how
@@ -12,23 +12,14 @@ import { errorText } from './useRoom'
  */
 export function VoicePanel({ sessionId, active }: { sessionId: string; active: boolean }) {
   const [call, setCall] = useState<VoiceCallView | null>(null)
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string | null>(null)
+  const { busy, message: error, run } = useSubmit()
 
-  async function start() {
-    if (busy) return
-    setBusy(true)
-    setError(null)
-    try {
+  const start = () =>
+    run(async () => {
       const c = await callVoice(sessionId)
       setCall(c)
       if (c.dial) void Taro.makePhoneCall({ phoneNumber: c.dial }).catch(() => undefined)
-    } catch (err) {
-      setError(errorText(err))
-    } finally {
-      setBusy(false)
-    }
-  }
+    })
 
   return (
     <View className='room-voice'>

@@ -2,7 +2,7 @@ import { Image, Text, View } from '@tarojs/components'
 import Taro, { useRouter } from '@tarojs/taro'
 import { useState } from 'react'
 import { retentionNotice } from '@qingting/shared'
-import { assetUrl } from '../../../services/api'
+import { assetUrl, errorMessage } from '../../../services/api'
 import { endSession } from '../../../services/sessions'
 import { CRISIS_REPORT_REASON, chatLines, END_REASON_LABELS, reminderDue, REMINDER_MINUTES, sessionPhase, summaryLines } from '../format'
 import { CareCard, ListenerGuidance } from './CareCard'
@@ -15,7 +15,7 @@ import { MessageList } from './MessageList'
 import { ReportSheet } from './ReportSheet'
 import { Sheet } from './Sheet'
 import { VoicePanel } from './VoicePanel'
-import { errorText, useRoom } from './useRoom'
+import { useRoom } from './useRoom'
 import '../session.scss'
 
 /** Retention window the notice states (CHAT_RETENTION_HOURS on the server, 72 by default). */
@@ -57,7 +57,7 @@ export default function Room() {
       void room.reloadOrder(s.orderId)
       setSheet(null)
     } catch (err) {
-      room.setNotice(errorText(err))
+      room.setNotice(errorMessage(err))
       setSheet(null)
       void room.reload()
     } finally {

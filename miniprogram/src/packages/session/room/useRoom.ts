@@ -1,7 +1,7 @@
 import { useDidHide, useDidShow } from '@tarojs/taro'
 import { useEffect, useRef, useState } from 'react'
 import type { MessageView, SessionView } from '@qingting/shared'
-import { ApiError } from '../../../services/api'
+import { errorMessage } from '../../../services/api'
 import { fetchOrder, syncOrder, type OrderView } from '../../../services/orders'
 import type { PendingSend, RealtimeClient, RealtimeStatus } from '../../../services/realtime'
 import { fetchSession, fetchSessionByOrder, joinSession } from '../../../services/sessions'
@@ -10,8 +10,6 @@ import { createRealtime } from '../connection'
 import { msLeft } from '../../../utils/orders'
 import { countdownTarget, expectedRefundFen, lastPeerSeq, mergeMessages } from '../format'
 import { takePaying } from '../paying'
-
-export const errorText = (err: unknown) => (err instanceof ApiError || err instanceof Error ? err.message : '网络异常，请稍后再试')
 
 /** How long "对方正在输入…" stays after the last typing frame. */
 const TYPING_SHOW_MS = 4_000
@@ -63,7 +61,7 @@ export function useRoom(params: Record<string, string | undefined>) {
     try {
       apply(await fetchSession(id))
     } catch (err) {
-      setNotice(errorText(err))
+      setNotice(errorMessage(err))
     }
   }
 
@@ -132,8 +130,8 @@ export function useRoom(params: Record<string, string | undefined>) {
         if (s.status === 'WAITING' || s.status === 'ACTIVE') apply(await joinSession(s.id))
       } catch (err) {
         if (cancelled) return
-        if (sessionRef.current) setNotice(errorText(err))
-        else setLoad({ status: 'error', message: errorText(err) })
+        if (sessionRef.current) setNotice(errorMessage(err))
+        else setLoad({ status: 'error', message: errorMessage(err) })
       }
     })()
     return () => {
@@ -159,7 +157,7 @@ export function useRoom(params: Record<string, string | undefined>) {
       const o = await syncOrder(paying.orderId)
       setNotice(o.status === 'PENDING_PAYMENT' ? '支付结果确认中，请稍候' : paying.kind === 'GIFT' ? '礼物已送出，谢谢你的心意' : '续时支付成功')
     } catch (err) {
-      setNotice(errorText(err))
+      setNotice(errorMessage(err))
     }
     await reload()
   }
