@@ -7,6 +7,7 @@ import type { AuthUser } from '../identity/auth.decorators';
 import { AppConfig } from '../infra/config/app-config';
 import { PrismaService } from '../infra/database/prisma.service';
 import { lockOrder } from '../orders/order-state';
+import { isPackageFunded } from '../orders/package-minutes.service';
 import { olderThan, pageOf } from '../orders/order-view';
 import { RefundService } from '../orders/refund.service';
 import { SessionOrdersService } from '../orders/session-orders.service';
@@ -95,7 +96,7 @@ export class DisputesService {
       // Under the lock a concurrent decision has committed or not started: the loser learns it here, before any amount check.
       const current = await tx.dispute.findUniqueOrThrow({ where: { id: disputeId }, select: { status: true } });
       if (current.status !== 'OPEN') throw new DomainError('dispute/already_decided');
-      if (body.decision === 'PARTIAL') await this.assertRefundable(tx, found.orderId, body.refundFen!);
+      if (body.decision !== 'NONE') await this.assertRefundable(tx, found.orderId, body.refundFen);
       const { refundedFen } = await this.sessionOrders.decideDispute(found.orderId, body.decision, body.refundFen ?? 0, operator.id, body.note, tx);
       const { count } = await tx.dispute.updateMany({
         where: { id: disputeId, status: 'OPEN' },
@@ -113,10 +114,12 @@ export class DisputesService {
   }
 
   /** A partial refund is exactly the operator's amount: 1..what is still refundable, never silently capped. */
-  private async assertRefundable(tx: Prisma.TransactionClient, orderId: string, refundFen: number): Promise<void> {
+  /** A refunding decision (FULL, or PARTIAL of `refundFen`) is possible: the order has money, and enough of it left. */
+  private async assertRefundable(tx: Prisma.TransactionClient, orderId: string, refundFen: number | undefined): Promise<void> {
     const order = await lockOrder(tx, orderId);
+    if (order && isPackageFunded(order)) throw new DomainError('dispute/package_funded');
     const refundable = order ? await this.refunds.refundable(tx, order) : 0;
-    if (refundFen > refundable) throw new DomainError('dispute/refund_out_of_range', `退款金额应在 1 到 ${refundable} 分之间`, [{ field: 'refundFen', problem: `最多可退 ${refundable} 分` }]);
+    if (refundFen !== undefined && refundFen > refundable) throw new DomainError('dispute/refund_out_of_range', `退款金额应在 1 到 ${refundable} 分之间`, [{ field: 'refundFen', problem: `最多可退 ${refundable} 分` }]);
   }
 
   private async viewer(disputes: Dispute[]): Promise<(d: Dispute) => OpsDisputeView> {

@@ -30,6 +30,12 @@ export const FEEDBACK_ERRORS = {
   'dispute/already_decided': { status: 409, message: '这条争议已被裁定' },
   /** PARTIAL needs `refundFen`; NONE and FULL must not send one. */
   'dispute/refund_amount_invalid': { status: 400, message: '部分退款需要填写退款金额，不退款或全额退款不需要填写' },
+  /**
+   * A session paid with package minutes has no money of its own to refund, and minutes it
+   * charged are not given back by a decision: NONE is the only decision; finance can refund the
+   * package order itself.
+   */
+  'dispute/package_funded': { status: 409, message: '这次倾诉以套餐时长支付，没有可退的金额，只能裁定不退款；如需补偿，请财务对套餐订单退款' },
   /** More than what can still be refunded, or less than 1 fen. */
   'dispute/refund_out_of_range': { status: 400, message: '退款金额超出可退范围' },
 } as const satisfies Record<string, ErrorSpec>;

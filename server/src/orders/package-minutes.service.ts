@@ -57,11 +57,13 @@ const OPEN_SPEND_STATES: readonly OrderStatus[] = ['PAID', 'ACCEPTED', 'IN_SESSI
  * - Spending: a SESSION order whose parent is the PACKAGE order, priced 0 fen, born PAID with its
  *   minutes taken from the balance in the same transaction (a locked balance row, so two spends
  *   at once never overdraw it). From there it is an ordinary session order (accept, session).
- * - Every refund rule gives minutes back instead of money: a decline, an accept timeout, a cancel
- *   before acceptance, a no-show and a full dispute return all of the order's minutes (the order
- *   goes REFUNDING → REFUNDED, no WeChat refund); an early end returns the minutes not charged by
- *   the same rule as money (used to the second, rounded down to whole minutes in the talker's
- *   favour, one 15-minute unit at least when the talker ends).
+ * - Every automatic refund rule gives minutes back instead of money: a decline, an accept
+ *   timeout, a cancel before acceptance and a no-show return all of the order's minutes (the
+ *   order goes REFUNDING → REFUNDED, no WeChat refund); an early end returns the minutes not
+ *   charged by the same rule as money (used to the second, rounded down to whole minutes in the
+ *   talker's favour, one 15-minute unit at least when the talker ends). A dispute can only be
+ *   decided NONE (`dispute/package_funded`): the minutes it charged are not recorded apart from
+ *   its history, and the package may have completed since; finance refunds the package order.
  * - The PACKAGE order itself (ACCEPTED once its listener took it on) completes when its minutes
  *   are used up and nothing spending it is open, or at expiry, when unused minutes lapse (the
  *   purchase page says so). On completion the listener's earnings start their dispute window

@@ -152,6 +152,30 @@ describe('topic packages: spending minutes (e2e)', () => {
     expect(await t.prisma.refund.count({ where: { orderId: { in: [first.orderId, second.orderId] } } })).toBe(0);
   });
 
+  it('a dispute about a package-funded session can only be decided NONE: a clear 409 for FULL and PARTIAL, nothing changed', async () => {
+    const p = await boughtPackage();
+    const s = await activeOnPackage(p, 1);
+    await shiftSession(t, s.sessionId, 300);
+    await post(t, `/api/sessions/${s.sessionId}/end`, p.listener.headers);
+    await waitForSession(t, s.sessionId, 'ENDED');
+    const opened = await post(t, `/api/sessions/${s.sessionId}/dispute`, p.talker.headers, { reason: '倾听者一直在敷衍' });
+    expect(opened.status).toBe(201);
+    const agent = await loginAs(t, ['AGENT']);
+    const decide = (body: unknown) => post(t, `/api/ops/disputes/${opened.body.id}/decide`, agent.headers, body);
+    const minutesLeft = (await balanceOf(p.packageOrderId)).minutesLeft;
+    for (const body of [{ decision: 'FULL', note: '倾听者敷衍' }, { decision: 'PARTIAL', refundFen: 100, note: '倾听者敷衍' }]) {
+      const refused = await decide(body);
+      expect([refused.status, refused.body.code]).toEqual([409, 'dispute/package_funded']);
+      expect(refused.body.message).toContain('套餐订单');
+    }
+    expect((await orderStatus(t, s.orderId)).status).toBe('DISPUTED');
+    expect((await balanceOf(p.packageOrderId)).minutesLeft).toBe(minutesLeft);
+    expect(await t.prisma.dispute.findUniqueOrThrow({ where: { id: opened.body.id } })).toMatchObject({ status: 'OPEN' });
+    const none = await decide({ decision: 'NONE', note: '聊天记录显示倾听者正常回复' });
+    expect(none.status).toBe(200);
+    expect((await orderStatus(t, s.orderId)).status).toBe('COMPLETED');
+  });
+
   it('completes the package when its minutes are used up, and its earnings start the dispute window then', async () => {
     const p = await boughtPackage(15);
     const s = await activeOnPackage(p, 1);
